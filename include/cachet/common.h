@@ -1,0 +1,77 @@
+/*
+ * cachet/common.h - version, error codes and the last-error message.
+ *
+ * Every libcachet function that can fail returns an int: 0 (CACHET_OK) on
+ * success, one of the negative codes below on failure. The failing call also
+ * records a message for the calling thread, read with cachet_error_last().
+ * The library never prints and never exits the process.
+ */
+#ifndef CACHET_COMMON_H
+#define CACHET_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define CACHET_EXTERN __attribute__((visibility("default")))
+#else
+#define CACHET_EXTERN
+#endif
+
+#define CACHET_VERSION_MAJOR 0
+#define CACHET_VERSION_MINOR 1
+#define CACHET_VERSION_PATCH 0
+#define CACHET_VERSION "0.1.0"
+
+/*
+ * Error codes. Never renumbered: callers may store them.
+ */
+typedef enum cachet_error_code {
+	CACHET_OK = 0,
+	CACHET_ERROR = -1,     /* a failure with no more specific code */
+	CACHET_ENOMEM = -2,    /* out of memory */
+	CACHET_EINVALID = -3,  /* malformed input or an invalid argument */
+	CACHET_ENOTFOUND = -4, /* the thing asked for does not exist */
+	CACHET_EEXISTS = -5,   /* the thing to create exists already */
+	CACHET_ELOCKED = -6,   /* held by someone else */
+	CACHET_EIO = -7,       /* an operating-system I/O call failed */
+	CACHET_ETOODEEP = -8,  /* input nested deeper than CACHET_MAX_DEPTH */
+	CACHET_EUNSUPPORTED = -9 /* valid, but not something cachet does */
+} cachet_error_code;
+
+/* The last error recorded on this thread. */
+typedef struct cachet_error {
+	int code;            /* a cachet_error_code */
+	const char *message; /* never NULL; "" when no error was recorded */
+} cachet_error;
+
+/*
+ * The calling thread's last error. Valid until the next libcachet call on
+ * this thread. After a success the previous error may still be there: only
+ * look at it after a call returned a negative code.
+ */
+CACHET_EXTERN const cachet_error *cachet_error_last(void);
+
+/* Forget the calling thread's last error. */
+CACHET_EXTERN void cachet_error_clear(void);
+
+/* A short constant name for an error code: "ENOMEM", "EINVALID", ... */
+CACHET_EXTERN const char *cachet_error_code_name(int code);
+
+/* Free memory that libcachet allocated and handed over (encoded buffers,
+ * strings). NULL is a no-op. */
+CACHET_EXTERN void cachet_free(void *ptr);
+
+/* The library's version string, e.g. "0.1.0". */
+CACHET_EXTERN const char *cachet_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CACHET_COMMON_H */

@@ -1,0 +1,496 @@
+/*
+ * cachet/value.h - Flyte's typed values: Literal, LiteralType and
+ * TypedInterface, as plain C structs.
+ *
+ * The structs mirror Flyte's protobuf messages (package flyteidl.core) field
+ * for field, so that what Flyte writes can be read and written back
+ * unchanged. They are transparent: read them directly. Build and change them
+ * with the functions below, which keep the invariants the encoders rely on:
+ *
+ *  - A `oneof` is a `kind` member plus an anonymous union. The kind values are
+ *    the protobuf field numbers; 0 means nothing is set. When the kind names
+ *    a message member, that member's pointer is not NULL.
+ *  - A singular message field is a pointer: NULL means absent, which is not
+ *    the same as present and empty (Flyte's JSON, and so its cache keys,
+ *    tell the two apart).
+ *  - A string field is NULL or a NUL-terminated UTF-8 string; NULL and ""
+ *    both mean the empty string. Strings with an embedded NUL are refused.
+ *  - A repeated field is an array `name` with its length `n_name`.
+ *  - A map is an array of entries sorted by key (byte order), keys unique.
+ *  - Enum fields are int32_t so that values unknown to this version survive
+ *    a round trip; the named constants are the known values.
+ *
+ * Every object is owned by its parent: freeing a Literal frees everything
+ * under it. All `_free` functions accept NULL.
+ */
+#ifndef CACHET_VALUE_H
+#define CACHET_VALUE_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * How deep values may nest (messages within messages). Deeper input is
+ * refused with CACHET_ETOODEEP rather than risking the stack. Each level of
+ * a collection of collections costs two: the Literal and the collection.
+ */
+#define CACHET_MAX_DEPTH 1000
+
+/* ---------------------------------------------------------------------- */
+/* Well-known types (package google.protobuf)                             */
+
+/* A point in time: seconds since the Unix epoch, UTC, plus nanoseconds in
+ * [0, 999999999]. Valid years are 0001 to 9999. */
+typedef struct cachet_timestamp {
+	int64_t seconds;
+	int32_t nanos;
+} cachet_timestamp;
+
+/* A signed span of time. |seconds| <= 315576000000, |nanos| <= 999999999,
+ * and both have the same sign when both are non-zero. */
+typedef struct cachet_duration {
+	int64_t seconds;
+	int32_t nanos;
+} cachet_duration;
+
+typedef struct cachet_bytes {
+	uint8_t *data; /* NULL when len is 0 */
+	size_t len;
+} cachet_bytes;
+
+typedef struct cachet_struct cachet_struct;
+typedef struct cachet_list_value cachet_list_value;
+
+/* google.protobuf.Value: one JSON value. */
+typedef enum cachet_value_kind {
+	CACHET_VALUE_NOT_SET = 0,
+	CACHET_VALUE_NULL = 1,
+	CACHET_VALUE_NUMBER = 2,
+	CACHET_VALUE_STRING = 3,
+	CACHET_VALUE_BOOL = 4,
+	CACHET_VALUE_STRUCT = 5,
+	CACHET_VALUE_LIST = 6
+} cachet_value_kind;
+
+typedef struct cachet_value {
+	cachet_value_kind kind;
+	union {
+		int32_t null_value; /* always 0 (NULL_VALUE) */
+		double number_value;
+		char *string_value;
+		bool bool_value;
+		cachet_struct *struct_value;
+		cachet_list_value *list_value;
+	};
+} cachet_value;
+
+typedef struct cachet_struct_field {
+	char *key;
+	cachet_value *value;
+} cachet_struct_field;
+
+/* google.protobuf.Struct: a JSON object. */
+struct cachet_struct {
+	cachet_struct_field *fields;
+	size_t n_fields;
+};
+
+/* google.protobuf.ListValue: a JSON array. */
+struct cachet_list_value {
+	cachet_value **values;
+	size_t n_values;
+};
+
+/* ---------------------------------------------------------------------- */
+/* Types (flyteidl.core, types.proto)                                     */
+
+typedef struct cachet_literal_type cachet_literal_type;
+
+enum cachet_simple_type {
+	CACHET_SIMPLE_NONE = 0,
+	CACHET_SIMPLE_INTEGER = 1,
+	CACHET_SIMPLE_FLOAT = 2,
+	CACHET_SIMPLE_STRING = 3,
+	CACHET_SIMPLE_BOOLEAN = 4,
+	CACHET_SIMPLE_DATETIME = 5,
+	CACHET_SIMPLE_DURATION = 6,
+	CACHET_SIMPLE_BINARY = 7,
+	CACHET_SIMPLE_ERROR = 8,
+	CACHET_SIMPLE_STRUCT = 9
+};
+
+enum cachet_schema_column_type {
+	CACHET_COLUMN_INTEGER = 0,
+	CACHET_COLUMN_FLOAT = 1,
+	CACHET_COLUMN_STRING = 2,
+	CACHET_COLUMN_BOOLEAN = 3,
+	CACHET_COLUMN_DATETIME = 4,
+	CACHET_COLUMN_DURATION = 5
+};
+
+enum cachet_blob_dimensionality {
+	CACHET_BLOB_SINGLE = 0,   /* one file */
+	CACHET_BLOB_MULTIPART = 1 /* a directory */
+};
+
+typedef struct cachet_schema_column {
+	char *name;
+	int32_t type; /* enum cachet_schema_column_type */
+} cachet_schema_column;
+
+typedef struct cachet_schema_type {
+	cachet_schema_column **columns;
+	size_t n_columns;
+} cachet_schema_type;
+
+typedef struct cachet_dataset_column {
+	char *name;
+	cachet_literal_type *literal_type;
+} cachet_dataset_column;
+
+typedef struct cachet_structured_dataset_type {
+	cachet_dataset_column **columns;
+	size_t n_columns;
+	char *format; /* "parquet", "csv", ... */
+	char *external_schema_type;
+	cachet_bytes external_schema_bytes;
+} cachet_structured_dataset_type;
+
+typedef struct cachet_blob_type {
+	char *format;
+	int32_t dimensionality; /* enum cachet_blob_dimensionality */
+} cachet_blob_type;
+
+typedef struct cachet_enum_type {
+	char **values;
+	size_t n_values;
+} cachet_enum_type;
+
+typedef struct cachet_union_type {
+	cachet_literal_type **variants;
+	size_t n_variants;
+} cachet_union_type;
+
+typedef struct cachet_type_structure_entry {
+	char *key;
+	cachet_literal_type *value;
+} cachet_type_structure_entry;
+
+typedef struct cachet_type_structure {
+	char *tag;
+	cachet_type_structure_entry *dataclass_type; /* map<string, LiteralType> */
+	size_t n_dataclass_type;
+} cachet_type_structure;
+
+typedef struct cachet_type_annotation {
+	cachet_struct *annotations;
+} cachet_type_annotation;
+
+typedef enum cachet_literal_type_kind {
+	CACHET_TYPE_NOT_SET = 0,
+	CACHET_TYPE_SIMPLE = 1,
+	CACHET_TYPE_SCHEMA = 2,
+	CACHET_TYPE_COLLECTION = 3,
+	CACHET_TYPE_MAP = 4,
+	CACHET_TYPE_BLOB = 5,
+	CACHET_TYPE_ENUM = 7,
+	CACHET_TYPE_STRUCTURED_DATASET = 8,
+	CACHET_TYPE_UNION = 10
+} cachet_literal_type_kind;
+
+struct cachet_literal_type {
+	cachet_literal_type_kind kind;
+	union {
+		int32_t simple; /* enum cachet_simple_type */
+		cachet_schema_type *schema;
+		cachet_literal_type *collection_type;
+		cachet_literal_type *map_value_type;
+		cachet_blob_type *blob;
+		cachet_enum_type *enum_type;
+		cachet_structured_dataset_type *structured_dataset_type;
+		cachet_union_type *union_type;
+	};
+	cachet_struct *metadata;
+	cachet_type_annotation *annotation;
+	cachet_type_structure *structure;
+};
+
+/* ---------------------------------------------------------------------- */
+/* Literals (flyteidl.core, literals.proto)                               */
+
+typedef struct cachet_literal cachet_literal;
+
+typedef enum cachet_primitive_kind {
+	CACHET_PRIMITIVE_NOT_SET = 0,
+	CACHET_PRIMITIVE_INTEGER = 1,
+	CACHET_PRIMITIVE_FLOAT = 2,
+	CACHET_PRIMITIVE_STRING = 3,
+	CACHET_PRIMITIVE_BOOLEAN = 4,
+	CACHET_PRIMITIVE_DATETIME = 5,
+	CACHET_PRIMITIVE_DURATION = 6
+} cachet_primitive_kind;
+
+typedef struct cachet_primitive {
+	cachet_primitive_kind kind;
+	union {
+		int64_t integer;
+		double float_value;
+		char *string_value;
+		bool boolean;
+		cachet_timestamp *datetime;
+		cachet_duration *duration;
+	};
+} cachet_primitive;
+
+/* An empty message (flyteidl.core.Void). */
+typedef struct cachet_void {
+	char reserved_; /* C has no empty structs */
+} cachet_void;
+
+typedef struct cachet_blob_metadata {
+	cachet_blob_type *type;
+} cachet_blob_metadata;
+
+typedef struct cachet_blob {
+	cachet_blob_metadata *metadata;
+	char *uri;
+} cachet_blob;
+
+typedef struct cachet_binary {
+	cachet_bytes value;
+	char *tag;
+} cachet_binary;
+
+typedef struct cachet_schema {
+	char *uri;
+	cachet_schema_type *type;
+} cachet_schema;
+
+typedef struct cachet_union {
+	cachet_literal *value;
+	cachet_literal_type *type;
+} cachet_union;
+
+typedef struct cachet_structured_dataset_metadata {
+	cachet_structured_dataset_type *structured_dataset_type;
+} cachet_structured_dataset_metadata;
+
+typedef struct cachet_structured_dataset {
+	char *uri;
+	cachet_structured_dataset_metadata *metadata;
+} cachet_structured_dataset;
+
+typedef struct cachet_error_value {
+	char *failed_node_id;
+	char *message;
+} cachet_error_value;
+
+typedef enum cachet_scalar_kind {
+	CACHET_SCALAR_NOT_SET = 0,
+	CACHET_SCALAR_PRIMITIVE = 1,
+	CACHET_SCALAR_BLOB = 2,
+	CACHET_SCALAR_BINARY = 3,
+	CACHET_SCALAR_SCHEMA = 4,
+	CACHET_SCALAR_NONE = 5,
+	CACHET_SCALAR_ERROR = 6,
+	CACHET_SCALAR_GENERIC = 7,
+	CACHET_SCALAR_STRUCTURED_DATASET = 8,
+	CACHET_SCALAR_UNION = 9
+} cachet_scalar_kind;
+
+typedef struct cachet_scalar {
+	cachet_scalar_kind kind;
+	union {
+		cachet_primitive *primitive;
+		cachet_blob *blob;
+		cachet_binary *binary;
+		cachet_schema *schema;
+		cachet_void *none_type;
+		cachet_error_value *error;
+		cachet_struct *generic;
+		cachet_structured_dataset *structured_dataset;
+		cachet_union *union_; /* "union" in Flyte */
+	};
+} cachet_scalar;
+
+typedef struct cachet_literal_collection {
+	cachet_literal **literals;
+	size_t n_literals;
+} cachet_literal_collection;
+
+typedef struct cachet_literal_map_entry {
+	char *key;
+	cachet_literal *value;
+} cachet_literal_map_entry;
+
+typedef struct cachet_literal_map {
+	cachet_literal_map_entry *literals;
+	size_t n_literals;
+} cachet_literal_map;
+
+typedef struct cachet_literal_offloaded_metadata {
+	char *uri;
+	uint64_t size_bytes;
+	cachet_literal_type *inferred_type;
+} cachet_literal_offloaded_metadata;
+
+typedef struct cachet_string_map_entry {
+	char *key;
+	char *value;
+} cachet_string_map_entry;
+
+typedef enum cachet_literal_kind {
+	CACHET_LITERAL_NOT_SET = 0,
+	CACHET_LITERAL_SCALAR = 1,
+	CACHET_LITERAL_COLLECTION = 2,
+	CACHET_LITERAL_MAP = 3,
+	CACHET_LITERAL_OFFLOADED = 8
+} cachet_literal_kind;
+
+struct cachet_literal {
+	cachet_literal_kind kind;
+	union {
+		cachet_scalar *scalar;
+		cachet_literal_collection *collection;
+		cachet_literal_map *map;
+		cachet_literal_offloaded_metadata *offloaded_metadata;
+	};
+	/* The content hash. When set, cache keys use it in place of the value. */
+	char *hash;
+	cachet_string_map_entry *metadata; /* map<string, string> */
+	size_t n_metadata;
+};
+
+/* ---------------------------------------------------------------------- */
+/* Interfaces (flyteidl.core, interface.proto)                            */
+
+typedef struct cachet_variable {
+	cachet_literal_type *type;
+	char *description;
+} cachet_variable;
+
+typedef struct cachet_variable_map_entry {
+	char *key;
+	cachet_variable *value;
+} cachet_variable_map_entry;
+
+typedef struct cachet_variable_map {
+	cachet_variable_map_entry *variables;
+	size_t n_variables;
+} cachet_variable_map;
+
+typedef struct cachet_interface {
+	cachet_variable_map *inputs;
+	cachet_variable_map *outputs;
+} cachet_interface;
+
+/* ---------------------------------------------------------------------- */
+/* Building literals. Each returns a new Literal, or NULL (CACHET_ENOMEM, or
+ * CACHET_EINVALID for a string that is not UTF-8). Free with
+ * cachet_literal_free(). */
+
+CACHET_EXTERN cachet_literal *cachet_literal_new_integer(int64_t value);
+CACHET_EXTERN cachet_literal *cachet_literal_new_float(double value);
+CACHET_EXTERN cachet_literal *cachet_literal_new_string(const char *value);
+CACHET_EXTERN cachet_literal *cachet_literal_new_boolean(bool value);
+CACHET_EXTERN cachet_literal *cachet_literal_new_datetime(cachet_timestamp value);
+CACHET_EXTERN cachet_literal *cachet_literal_new_duration(cachet_duration value);
+/* The Void scalar (Flyte's None). */
+CACHET_EXTERN cachet_literal *cachet_literal_new_none(void);
+/* A Blob: a file (CACHET_BLOB_SINGLE) or a directory (CACHET_BLOB_MULTIPART)
+ * at uri, with a format such as "csv" (may be NULL or ""). */
+CACHET_EXTERN cachet_literal *cachet_literal_new_blob(const char *uri, const char *format,
+						     int32_t dimensionality);
+CACHET_EXTERN cachet_literal *cachet_literal_new_binary(const void *data, size_t len,
+						       const char *tag);
+/* A StructuredDataset (a dataframe) at uri in the given format. */
+CACHET_EXTERN cachet_literal *cachet_literal_new_dataset(const char *uri, const char *format);
+CACHET_EXTERN cachet_literal *cachet_literal_new_error(const char *failed_node_id,
+						      const char *message);
+/* An empty collection, to fill with cachet_literal_collection_append(). */
+CACHET_EXTERN cachet_literal *cachet_literal_new_collection(void);
+/* An empty map, to fill with cachet_literal_map_set(lit->map, ...). */
+CACHET_EXTERN cachet_literal *cachet_literal_new_map(void);
+
+/* Set (or, with NULL or "", clear) the literal's content hash. */
+CACHET_EXTERN int cachet_literal_set_hash(cachet_literal *lit, const char *hash);
+/* Set one metadata entry, replacing any with the same key. */
+CACHET_EXTERN int cachet_literal_set_metadata(cachet_literal *lit, const char *key,
+					      const char *value);
+/* Append item to a collection literal, which takes ownership of item (also
+ * on failure, when item is freed). CACHET_EINVALID if lit is not a
+ * collection. */
+CACHET_EXTERN int cachet_literal_collection_append(cachet_literal *lit, cachet_literal *item);
+
+CACHET_EXTERN int cachet_literal_copy(cachet_literal **out, const cachet_literal *src);
+/* Equal means: the same deterministic protobuf encoding. */
+CACHET_EXTERN bool cachet_literal_equal(const cachet_literal *a, const cachet_literal *b);
+CACHET_EXTERN void cachet_literal_free(cachet_literal *lit);
+
+/* ---- LiteralMap ---- */
+
+CACHET_EXTERN int cachet_literal_map_new(cachet_literal_map **out);
+/* The literal named `name`, or NULL. Binary search: maps are sorted. */
+CACHET_EXTERN cachet_literal *cachet_literal_map_get(const cachet_literal_map *map,
+						    const char *name);
+/* Put value under name, replacing (and freeing) any previous value. The map
+ * takes ownership of value, also on failure (when value is freed). */
+CACHET_EXTERN int cachet_literal_map_set(cachet_literal_map *map, const char *name,
+					 cachet_literal *value);
+/* Remove and free the entry named name; CACHET_ENOTFOUND if there is none. */
+CACHET_EXTERN int cachet_literal_map_remove(cachet_literal_map *map, const char *name);
+CACHET_EXTERN int cachet_literal_map_copy(cachet_literal_map **out, const cachet_literal_map *src);
+CACHET_EXTERN bool cachet_literal_map_equal(const cachet_literal_map *a,
+					    const cachet_literal_map *b);
+CACHET_EXTERN void cachet_literal_map_free(cachet_literal_map *map);
+
+/* ---------------------------------------------------------------------- */
+/* Building types. Each returns a new LiteralType or NULL (CACHET_ENOMEM). */
+
+CACHET_EXTERN cachet_literal_type *cachet_literal_type_new_simple(int32_t simple);
+CACHET_EXTERN cachet_literal_type *cachet_literal_type_new_blob(const char *format,
+							       int32_t dimensionality);
+/* A dataframe type with the given format and no declared columns. */
+CACHET_EXTERN cachet_literal_type *cachet_literal_type_new_dataset(const char *format);
+/* A list of / a map to `element`; takes ownership of element (also on
+ * failure, when it is freed). */
+CACHET_EXTERN cachet_literal_type *cachet_literal_type_new_collection(cachet_literal_type *element);
+CACHET_EXTERN cachet_literal_type *cachet_literal_type_new_map(cachet_literal_type *value);
+CACHET_EXTERN int cachet_literal_type_copy(cachet_literal_type **out,
+					   const cachet_literal_type *src);
+CACHET_EXTERN bool cachet_literal_type_equal(const cachet_literal_type *a,
+					     const cachet_literal_type *b);
+CACHET_EXTERN void cachet_literal_type_free(cachet_literal_type *type);
+
+/* ---- TypedInterface ---- */
+
+CACHET_EXTERN int cachet_interface_new(cachet_interface **out);
+/*
+ * Declare an input (or, with is_output, an output) variable. Takes
+ * ownership of type (also on failure). description may be NULL. Replaces a
+ * variable of the same name.
+ */
+CACHET_EXTERN int cachet_interface_add(cachet_interface *iface, bool is_output,
+				       const char *name, cachet_literal_type *type,
+				       const char *description);
+/* The variable named name among the inputs or outputs, or NULL. */
+CACHET_EXTERN cachet_variable *cachet_variable_map_get(const cachet_variable_map *map,
+						      const char *name);
+CACHET_EXTERN int cachet_interface_copy(cachet_interface **out, const cachet_interface *src);
+CACHET_EXTERN bool cachet_interface_equal(const cachet_interface *a, const cachet_interface *b);
+CACHET_EXTERN void cachet_interface_free(cachet_interface *iface);
+
+/* ---------------------------------------------------------------------- */
+/* Names, for messages and display. */
+
+/* "INTEGER", "FLOAT", ... or NULL for an unknown value. */
+CACHET_EXTERN const char *cachet_simple_type_name(int32_t simple);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CACHET_VALUE_H */

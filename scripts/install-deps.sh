@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Install the Debian packages that building and testing cachet needs.
+# Prints nothing and exits 0 when everything is already installed.
+set -euo pipefail
+
+packages=(
+	build-essential  # gcc, make, libc headers
+	cmake            # the build system (3.25 or later)
+	pkg-config       # finds jansson, cmocka; used by cachet.pc consumers
+	libssl-dev       # libcrypto: SHA-256 (and MD5) digests
+	libjansson-dev   # JSON
+	libcmocka-dev    # unit test framework
+	valgrind         # leak checks of the CLI in scripts/run-tests.sh
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+	if [ "$status" != "install ok installed" ]; then
+		missing+=("$pkg")
+	fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+	exit 0
+fi
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		sudo=(sudo)
+	else
+		echo "install-deps: missing packages: ${missing[*]}" >&2
+		echo "install-deps: not root and sudo is not available; install them as root" >&2
+		exit 1
+	fi
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+"${sudo[@]}" apt-get update
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+	apt-get install -y --no-install-recommends "${missing[@]}"

@@ -1,0 +1,68 @@
+/*
+ * Shared pieces of the cachet command-line tool. Every command lives in its
+ * own cmd_<name>.c and uses only the public libcachet API.
+ */
+#ifndef CACHET_CLI_H
+#define CACHET_CLI_H
+
+#include <cachet.h>
+
+#include <stdio.h>
+
+/* Exit statuses, like grep's: 0 yes, 1 no (a cache miss), 2 trouble. */
+enum {
+	CLI_OK = 0,
+	CLI_NO = 1,
+	CLI_FAIL = 2
+};
+
+/* A command: argv[0] is the command's name. Returns an exit status. */
+typedef int (*cli_command_fn)(int argc, char **argv);
+
+int cmd_key(int argc, char **argv);
+int cmd_literal(int argc, char **argv);
+
+/* Print "cachet: <message>" on stderr; returns CLI_FAIL. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print "cachet: <prefix>: <libcachet's last error>"; returns CLI_FAIL. */
+int cli_lib_error(const char *prefix);
+/* Print a usage message on stderr; returns CLI_FAIL. */
+int cli_usage(const char *usage);
+
+/* How to name a path in messages: "<stdin>" for "-". NULL stays NULL. */
+const char *cli_display_name(const char *path);
+
+/* Read a whole file ("-" = stdin) into *data (free with free()). On
+ * failure prints the error naming the path and returns CLI_FAIL. */
+int cli_read_file(const char *path, char **data, size_t *len);
+/*
+ * Write data to path ("-" or NULL = stdout). A file is written to a
+ * temporary name and renamed into place, so a failure leaves no partial
+ * file. Prints the error and returns CLI_FAIL on failure.
+ */
+int cli_write_file(const char *path, const void *data, size_t len);
+
+/* Parse "json" / "pb" (or "auto"); -1 for anything else. */
+int cli_parse_format(const char *text);
+
+/* The kinds of message `cachet literal` handles. */
+typedef enum cli_message_type {
+	CLI_TYPE_MAP,       /* LiteralMap (the default) */
+	CLI_TYPE_LITERAL,   /* Literal */
+	CLI_TYPE_INTERFACE, /* TypedInterface */
+	CLI_TYPE_TYPE       /* LiteralType */
+} cli_message_type;
+
+/* Parse "map" / "literal" / "interface" / "type"; -1 for anything else. */
+int cli_parse_message_type(const char *text);
+
+/* Load a file ("-" = stdin) as a LiteralMap or a TypedInterface. Errors are
+ * printed as "cachet: <path>: <where>: <what>". */
+int cli_load_literal_map(const char *path, cachet_format format, cachet_literal_map **out);
+int cli_load_interface(const char *path, cachet_format format, cachet_interface **out);
+
+/* Print a LiteralMap in the short human form of `cachet literal show`. */
+int cli_show_literal_map(FILE *out, const cachet_literal_map *map);
+int cli_show_literal(FILE *out, const cachet_literal *lit);
+
+#endif

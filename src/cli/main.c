@@ -1,0 +1,48 @@
+/*
+ * cachet: the command-line front end. Dispatches to one cmd_<name>.c per
+ * command.
+ */
+#include "cli.h"
+
+#include <string.h>
+
+struct command {
+	const char *name;
+	cli_command_fn run;
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"key", cmd_key, "compute a task's cache key (dataset id and tag)"},
+	{"literal", cmd_literal, "convert or show Flyte literal maps and interfaces"},
+};
+
+static void print_help(FILE *out)
+{
+	fprintf(out, "usage: cachet <command> [options]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\nRun 'cachet <command> --help' for a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		print_help(stderr);
+		return CLI_FAIL;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		print_help(stdout);
+		return CLI_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("cachet %s\n", cachet_version());
+		return CLI_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	cli_error("'%s' is not a cachet command; see 'cachet --help'", argv[1]);
+	return CLI_FAIL;
+}

@@ -1,0 +1,196 @@
+/*
+ * The short human form of literals used by `cachet literal show`:
+ *
+ *   a: 3 (integer)
+ *   df: s3://bucket/x csv dataset, hash sha256:...
+ *   xs: collection of 2
+ *     [0]: 1 (integer)
+ *     [1]: 2 (integer)
+ */
+#include "cli.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+static const char *text(const char *s)
+{
+	return s ? s : "";
+}
+
+static void show_struct_summary(FILE *out, const cachet_struct *st)
+{
+	fprintf(out, "struct with %zu field%s", st->n_fields, st->n_fields == 1 ? "" : "s");
+}
+
+static int show_primitive(FILE *out, const cachet_primitive *p)
+{
+	char *s = NULL;
+	int rc = 0;
+
+	switch (p->kind) {
+	case CACHET_PRIMITIVE_INTEGER:
+		fprintf(out, "%" PRId64 " (integer)", p->integer);
+		break;
+	case CACHET_PRIMITIVE_FLOAT:
+		fprintf(out, "%.17g (float)", p->float_value);
+		break;
+	case CACHET_PRIMITIVE_STRING:
+		fprintf(out, "\"%s\" (string)", text(p->string_value));
+		break;
+	case CACHET_PRIMITIVE_BOOLEAN:
+		fprintf(out, "%s (boolean)", p->boolean ? "true" : "false");
+		break;
+	case CACHET_PRIMITIVE_DATETIME:
+		if ((rc = cachet_timestamp_format(&s, p->datetime)) == 0)
+			fprintf(out, "%s (datetime)", s);
+		break;
+	case CACHET_PRIMITIVE_DURATION:
+		if ((rc = cachet_duration_format(&s, p->duration)) == 0)
+			fprintf(out, "%s (duration)", s);
+		break;
+	default:
+		fputs("empty primitive", out);
+	}
+	cachet_free(s);
+	return rc;
+}
+
+static const char *blob_format(const cachet_blob *b)
+{
+	if (b->metadata && b->metadata->type && b->metadata->type->format)
+		return b->metadata->type->format;
+	return "";
+}
+
+static bool blob_is_directory(const cachet_blob *b)
+{
+	return b->metadata && b->metadata->type &&
+	       b->metadata->type->dimensionality == CACHET_BLOB_MULTIPART;
+}
+
+static const char *dataset_format(const cachet_structured_dataset *sd)
+{
+	if (sd->metadata && sd->metadata->structured_dataset_type &&
+	    sd->metadata->structured_dataset_type->format)
+		return sd->metadata->structured_dataset_type->format;
+	return "";
+}
+
+static int show_value(FILE *out, const cachet_literal *lit, int depth);
+
+static int show_scalar(FILE *out, const cachet_scalar *s, int depth)
+{
+	switch (s->kind) {
+	case CACHET_SCALAR_PRIMITIVE:
+		return show_primitive(out, s->primitive);
+	case CACHET_SCALAR_BLOB:
+		fprintf(out, "%s %s%s%s", text(s->blob->uri), blob_format(s->blob),
+			blob_format(s->blob)[0] ? " " : "",
+			blob_is_directory(s->blob) ? "directory" : "file");
+		return 0;
+	case CACHET_SCALAR_BINARY:
+		fprintf(out, "%zu bytes (binary%s%s)", s->binary->value.len,
+			s->binary->tag ? ", tag " : "", text(s->binary->tag));
+		return 0;
+	case CACHET_SCALAR_SCHEMA:
+		fprintf(out, "%s schema", text(s->schema->uri));
+		return 0;
+	case CACHET_SCALAR_NONE:
+		fputs("none", out);
+		return 0;
+	case CACHET_SCALAR_ERROR:
+		fprintf(out, "error from node '%s': %s", text(s->error->failed_node_id),
+			text(s->error->message));
+		return 0;
+	case CACHET_SCALAR_GENERIC:
+		show_struct_summary(out, s->generic);
+		return 0;
+	case CACHET_SCALAR_STRUCTURED_DATASET:
+		fprintf(out, "%s %s%sdataset", text(s->structured_dataset->uri),
+			dataset_format(s->structured_dataset),
+			dataset_format(s->structured_dataset)[0] ? " " : "");
+		return 0;
+	case CACHET_SCALAR_UNION:
+		if (s->union_->value == NULL) {
+			fputs("empty union", out);
+			return 0;
+		}
+		fputs("union of ", out);
+		return show_value(out, s->union_->value, depth);
+	default:
+		fputs("empty scalar", out);
+		return 0;
+	}
+}
+
+static void indent(FILE *out, int depth)
+{
+	for (int i = 0; i < depth; i++)
+		fputs("  ", out);
+}
+
+static int show_entry(FILE *out, const char *name, size_t index, const cachet_literal *lit,
+		      int depth);
+
+static int show_value(FILE *out, const cachet_literal *lit, int depth)
+{
+	int rc = 0;
+
+	switch (lit->kind) {
+	case CACHET_LITERAL_SCALAR:
+		rc = show_scalar(out, lit->scalar, depth);
+		break;
+	case CACHET_LITERAL_COLLECTION:
+		fprintf(out, "collection of %zu", lit->collection->n_literals);
+		break;
+	case CACHET_LITERAL_MAP:
+		fprintf(out, "map of %zu", lit->map->n_literals);
+		break;
+	case CACHET_LITERAL_OFFLOADED:
+		fprintf(out, "offloaded to %s (%" PRIu64 " bytes)",
+			text(lit->offloaded_metadata->uri), lit->offloaded_metadata->size_bytes);
+		break;
+	default:
+		fputs("empty literal", out);
+	}
+	if (lit->hash && lit->hash[0])
+		fprintf(out, ", hash %s", lit->hash);
+	for (size_t i = 0; i < lit->n_metadata; i++)
+		fprintf(out, "%s%s=%s", i == 0 ? ", metadata " : " ", lit->metadata[i].key,
+			text(lit->metadata[i].value));
+	fputc('\n', out);
+	if (rc < 0)
+		return rc;
+	if (lit->kind == CACHET_LITERAL_COLLECTION)
+		for (size_t i = 0; i < lit->collection->n_literals && rc == 0; i++)
+			rc = show_entry(out, NULL, i, lit->collection->literals[i], depth + 1);
+	if (lit->kind == CACHET_LITERAL_MAP)
+		for (size_t i = 0; i < lit->map->n_literals && rc == 0; i++)
+			rc = show_entry(out, lit->map->literals[i].key, 0,
+					lit->map->literals[i].value, depth + 1);
+	return rc;
+}
+
+static int show_entry(FILE *out, const char *name, size_t index, const cachet_literal *lit,
+		      int depth)
+{
+	indent(out, depth);
+	if (name != NULL)
+		fprintf(out, "%s: ", name);
+	else
+		fprintf(out, "[%zu]: ", index);
+	return show_value(out, lit, depth);
+}
+
+int cli_show_literal_map(FILE *out, const cachet_literal_map *map)
+{
+	for (size_t i = 0; i < map->n_literals; i++)
+		if (show_entry(out, map->literals[i].key, 0, map->literals[i].value, 0) < 0)
+			return cli_lib_error(map->literals[i].key);
+	return CLI_OK;
+}
+
+int cli_show_literal(FILE *out, const cachet_literal *lit)
+{
+	return show_value(out, lit, 0) < 0 ? cli_lib_error(NULL) : CLI_OK;
+}

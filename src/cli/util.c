@@ -1,0 +1,193 @@
+/*
+ * Error printing, file reading and writing, and option values shared by
+ * the commands.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("cachet: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_FAIL;
+}
+
+int cli_lib_error(const char *prefix)
+{
+	const cachet_error *e = cachet_error_last();
+	const char *msg = e->message[0] ? e->message : cachet_error_code_name(e->code);
+
+	if (prefix != NULL)
+		return cli_error("%s: %s", prefix, msg);
+	return cli_error("%s", msg);
+}
+
+int cli_usage(const char *usage)
+{
+	fprintf(stderr, "%s", usage);
+	return CLI_FAIL;
+}
+
+const char *cli_display_name(const char *path)
+{
+	if (path == NULL)
+		return NULL;
+	return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+int cli_read_file(const char *path, char **data, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char *buf = NULL;
+	size_t used = 0, cap = 0;
+	int rc = CLI_FAIL;
+
+	*data = NULL;
+	*len = 0;
+	if (f == NULL)
+		return cli_error("cannot open '%s': %s", path, strerror(errno));
+	for (;;) {
+		if (cap - used < 65536) {
+			size_t ncap = cap ? cap * 2 : 65536;
+			char *nbuf = realloc(buf, ncap + 1);
+			if (nbuf == NULL) {
+				cli_error("cannot read '%s': out of memory", cli_display_name(path));
+				goto done;
+			}
+			buf = nbuf;
+			cap = ncap;
+		}
+		size_t n = fread(buf + used, 1, cap - used, f);
+		used += n;
+		if (n == 0) {
+			if (ferror(f)) {
+				cli_error("cannot read '%s': %s", cli_display_name(path),
+					  strerror(errno));
+				goto done;
+			}
+			break;
+		}
+	}
+	buf[used] = '\0';
+	*data = buf;
+	*len = used;
+	buf = NULL;
+	rc = CLI_OK;
+done:
+	free(buf);
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
+static int write_all(FILE *f, const void *data, size_t len)
+{
+	return fwrite(data, 1, len, f) == len && fflush(f) == 0 ? 0 : -1;
+}
+
+int cli_write_file(const char *path, const void *data, size_t len)
+{
+	char *tmp = NULL;
+	FILE *f = NULL;
+	int fd;
+
+	if (path == NULL || strcmp(path, "-") == 0) {
+		if (write_all(stdout, data, len) < 0)
+			return cli_error("cannot write to standard output: %s", strerror(errno));
+		return CLI_OK;
+	}
+	tmp = malloc(strlen(path) + sizeof ".tmp.XXXXXX");
+	if (tmp == NULL)
+		return cli_error("cannot write '%s': out of memory", path);
+	sprintf(tmp, "%s.tmp.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0 || (f = fdopen(fd, "wb")) == NULL) {
+		cli_error("cannot create '%s': %s", tmp, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		free(tmp);
+		return CLI_FAIL;
+	}
+	if (write_all(f, data, len) < 0 || fsync(fileno(f)) < 0) {
+		cli_error("cannot write '%s': %s", path, strerror(errno));
+		fclose(f);
+		goto fail;
+	}
+	if (fclose(f) != 0) {
+		cli_error("cannot write '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	if (rename(tmp, path) < 0) {
+		cli_error("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+		goto fail;
+	}
+	free(tmp);
+	return CLI_OK;
+fail:
+	unlink(tmp);
+	free(tmp);
+	return CLI_FAIL;
+}
+
+int cli_parse_format(const char *text)
+{
+	if (strcmp(text, "json") == 0)
+		return CACHET_FORMAT_JSON;
+	if (strcmp(text, "pb") == 0 || strcmp(text, "protobuf") == 0)
+		return CACHET_FORMAT_PB;
+	if (strcmp(text, "auto") == 0)
+		return CACHET_FORMAT_AUTO;
+	return -1;
+}
+
+int cli_parse_message_type(const char *text)
+{
+	static const char *const names[] = {"map", "literal", "interface", "type"};
+
+	for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++)
+		if (strcmp(text, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int cli_load_literal_map(const char *path, cachet_format format, cachet_literal_map **out)
+{
+	char *data;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	if ((rc = cli_read_file(path, &data, &len)) != CLI_OK)
+		return rc;
+	if (cachet_literal_map_decode(out, data, len, format) < 0)
+		rc = cli_lib_error(cli_display_name(path));
+	free(data);
+	return rc;
+}
+
+int cli_load_interface(const char *path, cachet_format format, cachet_interface **out)
+{
+	char *data;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	if ((rc = cli_read_file(path, &data, &len)) != CLI_OK)
+		return rc;
+	if (cachet_interface_decode(out, data, len, format) < 0)
+		rc = cli_lib_error(cli_display_name(path));
+	free(data);
+	return rc;
+}

@@ -1,0 +1,75 @@
+/*
+ * Protobuf's JSON mapping, generically over value/schema.h descriptors.
+ */
+#ifndef CACHET_CODEC_JSON_H
+#define CACHET_CODEC_JSON_H
+
+#include "util/buf.h"
+#include "value/schema.h"
+
+/*
+ * Parse JSON text into a new message of type d. Accepts camelCase and
+ * snake_case field names, int64 as strings or numbers, enums by name or
+ * number, base64 bytes, RFC 3339 timestamps, "1.5s" durations, "NaN" and
+ * "Infinity" for doubles; null for a field means "not set". Refuses unknown
+ * field names, two members of one oneof, duplicate object keys, and
+ * anything of the wrong JSON type, with CACHET_EINVALID and a message
+ * "<path>: <what>", e.g.
+ *   literals.a.scalar.primitive: "integer" must be an int64, got "abc"
+ * Syntax errors say "line L, column C: <what>".
+ */
+int cachet__json_decode(const cachet__message_desc *d, void **out, const char *text,
+			size_t len);
+
+/* Append the JSON form of msg (flags: CACHET_JSON_PRETTY from cachet/codec.h). */
+int cachet__json_encode(const cachet__message_desc *d, const void *msg, unsigned flags,
+			cachet_buf *out);
+
+/*
+ * The JSON form of one field's non-message value, shared by the JSON
+ * encoder and pbhash so that both follow the same mapping rules.
+ */
+typedef enum cachet__json_kind {
+	CACHET__JSON_STRING,
+	CACHET__JSON_NUMBER,
+	CACHET__JSON_BOOL,
+	CACHET__JSON_NULL
+} cachet__json_kind;
+
+typedef struct cachet__json_scalar {
+	cachet__json_kind kind;
+	const char *str; /* STRING: not NUL-terminated necessarily */
+	size_t len;
+	double number; /* NUMBER */
+	bool boolean;  /* BOOL */
+} cachet__json_scalar;
+
+/*
+ * The JSON value of a scalar stored at `storage` with field type f->type
+ * (INT64, UINT64, INT32, DOUBLE, BOOL, ENUM, STRING, BYTES): int64 and
+ * uint64 as decimal strings, int32 as a number, a finite double as a
+ * number and NaN/Infinity/-Infinity as strings, an enum by name (or its
+ * number when unknown), bytes as padded standard base64. Text that needs
+ * formatting is written into scratch (cleared first), which out->str may
+ * point into. 0 or CACHET_ENOMEM.
+ */
+int cachet__json_scalar_of(const cachet__field_desc *f, const void *storage, cachet_buf *scratch,
+			   cachet__json_scalar *out);
+
+/*
+ * Well-known types in JSON. Formatting validates: CACHET_EINVALID with
+ * a message for a timestamp outside 0001-01-01..9999-12-31 or nanos outside
+ * [0, 1e9), a duration beyond +-315576000000 s, nanos beyond +-999999999,
+ * or seconds and nanos of opposite signs.
+ * Timestamps print as "2019-03-29T12:00:00Z" with 0, 3, 6 or 9 fraction
+ * digits; durations as "1s", "1.500s", "-0.001s" (0, 3, 6 or 9 digits).
+ */
+int cachet__timestamp_format(const cachet_timestamp *ts, cachet_buf *out);
+int cachet__timestamp_parse(const char *text, cachet_timestamp *out); /* RFC 3339, any offset */
+int cachet__duration_format(const cachet_duration *d, cachet_buf *out);
+int cachet__duration_parse(const char *text, cachet_duration *out);
+/* Shortest text that reads back as the same double ("1.3", "1e+30").
+ * Finite values only. */
+int cachet__double_format(double v, cachet_buf *out);
+
+#endif
