@@ -67,6 +67,15 @@ CACHET_EXTERN const char *cachet_error_code_name(int code);
  * strings). NULL is a no-op. */
 CACHET_EXTERN void cachet_free(void *ptr);
 
+/*
+ * Warnings: things the library recovered from but a user should hear about
+ * (a corrupt state database rebuilt, say). The library never prints; it
+ * hands each warning to this handler, process-wide. NULL (the default)
+ * drops them. The handler may be called from any thread.
+ */
+typedef void (*cachet_warning_fn)(const char *message, void *payload);
+CACHET_EXTERN void cachet_set_warning_handler(cachet_warning_fn fn, void *payload);
+
 /* The library's version string, e.g. "0.1.0". */
 CACHET_EXTERN const char *cachet_version(void);
 

@@ -912,8 +912,8 @@ static void test_malformed(void **state)
 	decode_fails(&cachet__literal_map_desc, "0a 03 0a 05 61", CACHET_EINVALID,
 		     "literals: truncated field 1 (length 5, 1 byte left) at byte 2");
 	/* the key is found even when it comes after the value */
-	decode_fails(&cachet__literal_map_desc, "0a 09 12 04 0a 02 22 05 0a 01 62",
-		     CACHET_EINVALID, "literals.b.scalar: truncated field 4 (length 5, 0 bytes left) at byte 6");
+	decode_fails(&cachet__literal_map_desc, "0a 09 12 04 0a 02 22 05 0a 01 62", CACHET_EINVALID,
+		     "literals.b.scalar: truncated field 4 (length 5, 0 bytes left) at byte 6");
 	/* a long key is shortened in the path (to 64 bytes) */
 	{
 		char text[512] = "0a 6a 0a 64";

@@ -257,7 +257,7 @@ static void test_calendar_walk(void **state)
 	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int64_t day = -719162; /* 0001-01-01: 62135596800 / 86400 days before the epoch */
 	cachet_buf b = CACHET_BUF_INIT;
-	char want[32];
+	char want[64];
 	for (int y = 1; y <= 9999; y++) {
 		bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
 		for (int m = 1; m <= 12; m++) {

@@ -162,8 +162,9 @@ static int encode_map(encoder *e, const cachet__field_desc *f, const void *msg,
 
 	int rc = cachet__buf_putc(e->out, '{');
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		cachet__json_path item = {at, entries[i].key, 0};
-		rc = put_key(e, &first, level, entries[i].key, &item);
+		const char *key = entries[i].key ? entries[i].key : "";
+		cachet__json_path item = {at, key, 0};
+		rc = put_key(e, &first, level, key, &item);
 		if (rc < 0)
 			break;
 		if (f->type == CACHET__MESSAGE) {
