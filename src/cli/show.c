@@ -10,11 +10,54 @@
 #include "cli.h"
 
 #include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *text(const char *s)
 {
 	return s ? s : "";
+}
+
+/* The shortest decimal text that reads back as v, as JSON would print it. */
+static void print_double(FILE *out, double v)
+{
+	char text[32];
+
+	if (isnan(v)) {
+		fputs("NaN", out);
+		return;
+	}
+	if (isinf(v)) {
+		fputs(v < 0 ? "-Infinity" : "Infinity", out);
+		return;
+	}
+	for (int precision = 15; precision <= 17; precision++) {
+		snprintf(text, sizeof text, "%.*g", precision, v);
+		if (strtod(text, NULL) == v)
+			break;
+	}
+	fputs(text, out);
+}
+
+/* s in double quotes, with quotes, backslashes and control characters
+ * escaped so that one value stays on one line. */
+static void print_quoted(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)text(s); *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", out);
+		else if (*p == '\t')
+			fputs("\\t", out);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(out, "\\x%02x", *p);
+		else
+			fputc(*p, out);
+	}
+	fputc('"', out);
 }
 
 static void show_struct_summary(FILE *out, const cachet_struct *st)
@@ -32,10 +75,12 @@ static int show_primitive(FILE *out, const cachet_primitive *p)
 		fprintf(out, "%" PRId64 " (integer)", p->integer);
 		break;
 	case CACHET_PRIMITIVE_FLOAT:
-		fprintf(out, "%.17g (float)", p->float_value);
+		print_double(out, p->float_value);
+		fputs(" (float)", out);
 		break;
 	case CACHET_PRIMITIVE_STRING:
-		fprintf(out, "\"%s\" (string)", text(p->string_value));
+		print_quoted(out, p->string_value);
+		fputs(" (string)", out);
 		break;
 	case CACHET_PRIMITIVE_BOOLEAN:
 		fprintf(out, "%s (boolean)", p->boolean ? "true" : "false");
@@ -76,9 +121,9 @@ static const char *dataset_format(const cachet_structured_dataset *sd)
 	return "";
 }
 
-static int show_value(FILE *out, const cachet_literal *lit, int depth);
+static int describe(FILE *out, const cachet_literal *lit);
 
-static int show_scalar(FILE *out, const cachet_scalar *s, int depth)
+static int show_scalar(FILE *out, const cachet_scalar *s)
 {
 	switch (s->kind) {
 	case CACHET_SCALAR_PRIMITIVE:
@@ -116,7 +161,7 @@ static int show_scalar(FILE *out, const cachet_scalar *s, int depth)
 			return 0;
 		}
 		fputs("union of ", out);
-		return show_value(out, s->union_->value, depth);
+		return describe(out, s->union_->value);
 	default:
 		fputs("empty scalar", out);
 		return 0;
@@ -132,13 +177,14 @@ static void indent(FILE *out, int depth)
 static int show_entry(FILE *out, const char *name, size_t index, const cachet_literal *lit,
 		      int depth);
 
-static int show_value(FILE *out, const cachet_literal *lit, int depth)
+/* One line's worth: the value, its hash and its metadata, no newline. */
+static int describe(FILE *out, const cachet_literal *lit)
 {
 	int rc = 0;
 
 	switch (lit->kind) {
 	case CACHET_LITERAL_SCALAR:
-		rc = show_scalar(out, lit->scalar, depth);
+		rc = show_scalar(out, lit->scalar);
 		break;
 	case CACHET_LITERAL_COLLECTION:
 		fprintf(out, "collection of %zu", lit->collection->n_literals);
@@ -158,6 +204,14 @@ static int show_value(FILE *out, const cachet_literal *lit, int depth)
 	for (size_t i = 0; i < lit->n_metadata; i++)
 		fprintf(out, "%s%s=%s", i == 0 ? ", metadata " : " ", lit->metadata[i].key,
 			text(lit->metadata[i].value));
+	return rc;
+}
+
+/* The line for lit, then one indented line per element it contains. */
+static int show_value(FILE *out, const cachet_literal *lit, int depth)
+{
+	int rc = describe(out, lit);
+
 	fputc('\n', out);
 	if (rc < 0)
 		return rc;

@@ -77,6 +77,18 @@ xs: collection of 2
   [0]: true (boolean)
   [1]: 0.5 (float)' "show"
 
+# show: floats print shortest, strings stay on one line, unions inline.
+run_stdin '{"literals": {
+  "f": {"scalar": {"primitive": {"floatValue": 0.1}}},
+  "i": {"scalar": {"primitive": {"floatValue": "-Infinity"}}},
+  "q": {"scalar": {"primitive": {"stringValue": "a \"b\"\n"}}},
+  "u": {"scalar": {"union": {"value": {"scalar": {"primitive": {"integer": "7"}}},
+                             "type": {"simple": "INTEGER"}}}}}}' literal show
+expect_out 'f: 0.1 (float)
+i: -Infinity (float)
+q: "a \"b\"\n" (string)
+u: union of 7 (integer)' "show of floats, strings and unions"
+
 # Errors.
 run literal convert "$FIXTURES/inputs-1-2.json"
 expect_status 2 "no --to"
