@@ -9,7 +9,10 @@ packages=(
 	pkg-config       # finds jansson, cmocka; used by cachet.pc consumers
 	libssl-dev       # libcrypto: SHA-256 (and MD5) digests
 	libjansson-dev   # JSON
+	libsqlite3-dev   # the stat cache (and, later, the embedded catalog)
+	libxxhash-dev    # the optional fast xxh128 digest
 	libcmocka-dev    # unit test framework
+	openssl          # bench/: `openssl dgst` as the yardstick for hashing
 	valgrind         # leak checks of the CLI in scripts/run-tests.sh
 )
 
