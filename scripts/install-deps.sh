@@ -11,6 +11,7 @@ packages=(
 	libjansson-dev   # JSON
 	libsqlite3-dev   # the stat cache (and, later, the embedded catalog)
 	libxxhash-dev    # the optional fast xxh128 digest
+	libyaml-dev      # workflow files
 	libcmocka-dev    # unit test framework
 	openssl          # bench/: `openssl dgst` as the yardstick for hashing
 	valgrind         # leak checks of the CLI in scripts/run-tests.sh
