@@ -5,6 +5,12 @@
  *   value.h   Flyte's typed values: Literal, LiteralType, TypedInterface
  *   codec.h   those values in protobuf wire format and protobuf JSON
  *   key.h     cache keys identical to Flyte's backend
+ *   digest.h  content hashes, the stat cache, hash methods
+ *   home.h    the cachet home directory and its layout
+ *   store.h   the store of offloaded data; offloading with hashing
+ *   catalog.h cached outputs: lookup, put, reservations, eviction, GC
+ *   engine.h  tasks, workflows, running them with the cache; run records
+ *   workflow.h workflow files (YAML) loaded into the engine's workflows
  */
 #ifndef CACHET_H
 #define CACHET_H
@@ -13,5 +19,11 @@
 #include "cachet/value.h"
 #include "cachet/codec.h"
 #include "cachet/key.h"
+#include "cachet/digest.h"
+#include "cachet/home.h"
+#include "cachet/store.h"
+#include "cachet/catalog.h"
+#include "cachet/engine.h"
+#include "cachet/workflow.h"
 
 #endif /* CACHET_H */

@@ -15,6 +15,7 @@ packages=(
 	libcmocka-dev    # unit test framework
 	openssl          # bench/: `openssl dgst` as the yardstick for hashing
 	valgrind         # leak checks of the CLI in scripts/run-tests.sh
+	jq               # CLI tests read cachet's JSON output
 )
 
 missing=()

@@ -19,8 +19,16 @@ enum {
 /* A command: argv[0] is the command's name. Returns an exit status. */
 typedef int (*cli_command_fn)(int argc, char **argv);
 
+int cmd_cache(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
+int cmd_hash(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_literal(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
+int cmd_offload(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_runs(int argc, char **argv);
+int cmd_store(int argc, char **argv);
 
 /* Print "cachet: <message>" on stderr; returns CLI_FAIL. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -2,8 +2,8 @@
  * cachet key: print a task's cache key, computed as Flyte's backend does.
  */
 #include "cli.h"
+#include "task_args.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,48 +21,15 @@ static const char usage[] =
 	"  --json            print one JSON object instead of two lines\n";
 
 struct key_args {
-	const char *project, *domain, *name, *cache_version;
-	const char *interface_path, *inputs_path;
-	char **ignore; /* split from every --ignore, owned */
-	size_t n_ignore;
-	cachet_format format;
+	struct task_args task;
 	bool json;
 };
 
-/* Add the comma-separated names in list to args->ignore. */
-static int add_ignored(struct key_args *args, const char *list)
-{
-	const char *p = list;
-
-	while (*p != '\0') {
-		size_t n = strcspn(p, ",");
-		if (n > 0) {
-			char **grown = realloc(args->ignore, (args->n_ignore + 1) * sizeof(char *));
-			if (grown == NULL)
-				return cli_error("out of memory");
-			args->ignore = grown;
-			if ((grown[args->n_ignore] = strndup(p, n)) == NULL)
-				return cli_error("out of memory");
-			args->n_ignore++;
-		}
-		p += n + (p[n] == ',');
-	}
-	return CLI_OK;
-}
-
 static int parse_args(struct key_args *args, int argc, char **argv)
 {
-	enum { OPT_PROJECT = 256, OPT_DOMAIN, OPT_NAME, OPT_VERSION, OPT_INTERFACE, OPT_INPUTS,
-	       OPT_IGNORE, OPT_FORMAT, OPT_JSON };
+	enum { OPT_JSON = 256 };
 	static const struct option options[] = {
-		{"project", required_argument, NULL, OPT_PROJECT},
-		{"domain", required_argument, NULL, OPT_DOMAIN},
-		{"name", required_argument, NULL, OPT_NAME},
-		{"cache-version", required_argument, NULL, OPT_VERSION},
-		{"interface", required_argument, NULL, OPT_INTERFACE},
-		{"inputs", required_argument, NULL, OPT_INPUTS},
-		{"ignore", required_argument, NULL, OPT_IGNORE},
-		{"format", required_argument, NULL, OPT_FORMAT},
+		TASK_ARGS_OPTIONS,
 		{"json", no_argument, NULL, OPT_JSON},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -72,21 +39,12 @@ static int parse_args(struct key_args *args, int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (c) {
-		case OPT_PROJECT: args->project = optarg; break;
-		case OPT_DOMAIN: args->domain = optarg; break;
-		case OPT_NAME: args->name = optarg; break;
-		case OPT_VERSION: args->cache_version = optarg; break;
-		case OPT_INTERFACE: args->interface_path = optarg; break;
-		case OPT_INPUTS: args->inputs_path = optarg; break;
-		case OPT_IGNORE:
-			if ((rc = add_ignored(args, optarg)) != CLI_OK)
+		if (task_args_is_option(c)) {
+			if ((rc = task_args_set(&args->task, "key", c, optarg)) != CLI_OK)
 				return rc;
-			break;
-		case OPT_FORMAT:
-			if ((int)(args->format = cli_parse_format(optarg)) < 0)
-				return cli_error("--format must be json or pb, not '%s'", optarg);
-			break;
+			continue;
+		}
+		switch (c) {
 		case OPT_JSON: args->json = true; break;
 		case 'h':
 			fputs(usage, stdout);
@@ -100,19 +58,7 @@ static int parse_args(struct key_args *args, int argc, char **argv)
 		cli_error("key: unexpected argument '%s'", argv[optind]);
 		return cli_usage(usage);
 	}
-	const char *missing = !args->project ? "--project"
-			      : !args->domain ? "--domain"
-			      : !args->name ? "--name"
-			      : !args->cache_version ? "--cache-version"
-						     : NULL;
-	if (missing != NULL) {
-		cli_error("key: %s is required", missing);
-		return cli_usage(usage);
-	}
-	if (args->interface_path && args->inputs_path && strcmp(args->interface_path, "-") == 0 &&
-	    strcmp(args->inputs_path, "-") == 0)
-		return cli_error("key: --interface and --inputs cannot both read stdin");
-	return CLI_OK;
+	return task_args_check(&args->task, "key", usage, NULL, NULL);
 }
 
 static int print_key(const cachet_cache_key *key, bool as_json)
@@ -137,38 +83,18 @@ static int print_key(const cachet_cache_key *key, bool as_json)
 int cmd_key(int argc, char **argv)
 {
 	struct key_args args = {0};
-	cachet_interface *iface = NULL;
-	cachet_literal_map *inputs = NULL;
-	cachet_cache_key key = {0};
-	cachet_key_options opts = CACHET_KEY_OPTIONS_INIT;
+	struct task_load tl = {0};
 	int rc = parse_args(&args, argc, argv);
 
 	if (rc != CLI_OK) {
 		rc = rc < 0 ? CLI_OK : rc;
 		goto done;
 	}
-	if (args.interface_path &&
-	    (rc = cli_load_interface(args.interface_path, args.format, &iface)) != CLI_OK)
+	if ((rc = task_args_load(&tl, &args.task)) != CLI_OK)
 		goto done;
-	if (args.inputs_path &&
-	    (rc = cli_load_literal_map(args.inputs_path, args.format, &inputs)) != CLI_OK)
-		goto done;
-	opts.ignore = (const char *const *)args.ignore;
-	opts.n_ignore = args.n_ignore;
-	opts.inputs_label = cli_display_name(args.inputs_path);
-	opts.interface_label = cli_display_name(args.interface_path);
-	if (cachet_cache_key_compute(&key, args.project, args.domain, args.name,
-				     args.cache_version, iface, inputs, &opts) < 0) {
-		rc = cli_lib_error(NULL);
-		goto done;
-	}
-	rc = print_key(&key, args.json);
+	rc = print_key(&tl.key, args.json);
 done:
-	cachet_cache_key_dispose(&key);
-	cachet_literal_map_free(inputs);
-	cachet_interface_free(iface);
-	for (size_t i = 0; i < args.n_ignore; i++)
-		free(args.ignore[i]);
-	free(args.ignore);
+	task_load_dispose(&tl);
+	task_args_dispose(&args.task);
 	return rc;
 }

@@ -13,8 +13,16 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{"cache", cmd_cache, "look up, store, list, evict and explain cached outputs"},
+	{"graph", cmd_graph, "print a workflow file as a Graphviz graph"},
+	{"hash", cmd_hash, "print the content hash of files and directories"},
 	{"key", cmd_key, "compute a task's cache key (dataset id and tag)"},
 	{"literal", cmd_literal, "convert or show Flyte literal maps and interfaces"},
+	{"metrics", cmd_metrics, "print the cache counters for Prometheus"},
+	{"offload", cmd_offload, "copy a file or directory into the store, hashed; print its Literal"},
+	{"run", cmd_run, "run a workflow file with the cache"},
+	{"runs", cmd_runs, "list past runs, or show one"},
+	{"store", cmd_store, "list the store, or clean up after interrupted writes"},
 };
 
 static void print_help(FILE *out)

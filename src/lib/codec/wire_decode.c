@@ -207,7 +207,7 @@ static int read_varint(const decoder *dec, const cachet__wire_path *path, const 
 static int read_length(const decoder *dec, const cachet__wire_path *path, const uint8_t **p,
 		       const uint8_t *end, uint32_t number, const uint8_t *start, size_t *out)
 {
-	uint64_t len;
+	uint64_t len = 0;
 	int rc = read_varint(dec, path, p, end, number, start, &len);
 
 	if (rc < 0)

@@ -151,6 +151,7 @@ const char *cachet_error_code_name(int code)
 	case CACHET_EIO: return "EIO";
 	case CACHET_ETOODEEP: return "ETOODEEP";
 	case CACHET_EUNSUPPORTED: return "EUNSUPPORTED";
+	case CACHET_ECORRUPT: return "ECORRUPT";
 	default: return "EUNKNOWN";
 	}
 }

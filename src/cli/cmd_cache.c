@@ -1,0 +1,123 @@
+/*
+ * cachet cache: the catalog of cached task outputs. Dispatches to one
+ * subcommand; opens the catalog of the cachet home for them.
+ */
+#include "cmd_cache.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct subcommand {
+	const char *name;
+	cli_command_fn run;
+	const char *summary;
+};
+
+static const struct subcommand subcommands[] = {
+	{"get", cache_get, "print a task's cached outputs; exit 1 on a miss"},
+	{"put", cache_put, "store a task's outputs under its key"},
+	{"explain", cache_explain, "say why a task's lookup hits or misses"},
+	{"ls", cache_ls, "list the cached entries"},
+	{"show", cache_show, "show one entry by tag or artifact id"},
+	{"evict", cache_evict, "remove entries by tag, task, age or total size"},
+	{"gc", cache_gc, "delete stored data that no entry references"},
+	{"stats", cache_stats, "hits, misses and sizes per task"},
+};
+
+static void print_help(FILE *out)
+{
+	fprintf(out, "usage: cachet cache <subcommand> [options]\n\nsubcommands:\n");
+	for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
+		fprintf(out, "  %-8s %s\n", subcommands[i].name, subcommands[i].summary);
+	fprintf(out, "\nEvery subcommand takes --home DIR and --json; run 'cachet cache "
+		     "<subcommand> --help' for its options.\n");
+}
+
+int cmd_cache(int argc, char **argv)
+{
+	if (argc < 2) {
+		print_help(stderr);
+		return CLI_FAIL;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		print_help(stdout);
+		return CLI_OK;
+	}
+	for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			return subcommands[i].run(argc - 1, argv + 1);
+	return cli_error("cache: '%s' is not a subcommand; see 'cachet cache --help'", argv[1]);
+}
+
+int cache_bad_option(const char *cmd, const char *usage, const struct option *options, int idx,
+		     char **argv)
+{
+	if (idx >= 0)
+		cli_error("%s: unknown or incomplete option '--%s'", cmd, options[idx].name);
+	else
+		cli_error("%s: unknown or incomplete option '%s'", cmd, argv[optind - 1]);
+	return cli_usage(usage);
+}
+
+static void print_warning(const char *message, void *payload)
+{
+	(void)payload;
+	fprintf(stderr, "cachet: warning: %s\n", message);
+}
+
+void cache_warn_to_stderr(void)
+{
+	cachet_set_warning_handler(print_warning, NULL);
+}
+
+int cache_open(struct cache_ctx *ctx, const char *home, enum cache_access access)
+{
+	cachet_catalog_options opts = CACHET_CATALOG_OPTIONS_INIT;
+	char *path = NULL;
+	struct stat st;
+	int rc = CLI_FAIL;
+
+	memset(ctx, 0, sizeof *ctx);
+	cache_warn_to_stderr();
+	if (cachet_home_resolve(&ctx->home, home) < 0 ||
+	    cachet_home_catalog_path(&path, ctx->home) < 0) {
+		cli_lib_error(NULL);
+		goto done;
+	}
+	if (access != CACHE_WRITE && stat(path, &st) < 0 && errno == ENOENT) {
+		/* Nothing was ever cached here: answer as an empty catalog
+		 * rather than create a home for a question. */
+		if (cachet_catalog_open_memory(&ctx->cat, NULL) < 0)
+			cli_lib_error(NULL);
+		else
+			rc = CLI_OK;
+		goto done;
+	}
+	if (access != CACHE_READ && cachet_store_open_home(&ctx->store, ctx->home) < 0) {
+		cli_lib_error(NULL);
+		goto done;
+	}
+	opts.store = ctx->store;
+	opts.read_only = access != CACHE_WRITE;
+	/* One command is one short process: write its counts when it ends
+	 * (cachet_catalog_free flushes), not on a timer. */
+	if (cachet_catalog_open_sqlite(&ctx->cat, path, &opts) < 0) {
+		cli_lib_error(NULL);
+		goto done;
+	}
+	rc = CLI_OK;
+done:
+	cachet_free(path);
+	return rc;
+}
+
+void cache_close(struct cache_ctx *ctx)
+{
+	/* The catalog first: it uses the store until it is freed. */
+	cachet_catalog_free(ctx->cat);
+	cachet_store_free(ctx->store);
+	cachet_free(ctx->home);
+	memset(ctx, 0, sizeof *ctx);
+}

@@ -1,0 +1,421 @@
+/*
+ * cachet cache evict / gc: forgetting entries, and deleting the stored
+ * data that no entry references any more.
+ */
+#include "cmd_cache.h"
+#include "table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char evict_usage[] =
+	"usage: cachet cache evict [--tag TAG] [--artifact ID] [--task NAME [--version V]]\n"
+	"                          [--project P] [--domain D] [--older-than DURATION]\n"
+	"                          [--unused-for DURATION] [--max-size SIZE] [--all]\n"
+	"                          [--dry-run] [--home DIR] [--json]\n"
+	"\n"
+	"Removes the entries that match every option given (their offloaded data\n"
+	"stays until 'cachet cache gc'). At least one option must say what.\n"
+	"\n"
+	"  --tag TAG         the entries under this tag\n"
+	"  --artifact ID     the entry of this artifact\n"
+	"  --task NAME       the entries of this task (\"bar\" or \"flyte_task-bar\")\n"
+	"  --version V       with --task: only this cache version (\"1.0\") or dataset\n"
+	"                    version (\"1.0-<in8>-<out8>\", as 'cache ls' prints it)\n"
+	"  --project P, --domain D   only entries of this project / domain\n"
+	"  --older-than D    entries created more than D ago (e.g. 7d, 12h, 90m)\n"
+	"  --unused-for D    entries neither created nor hit within D\n"
+	"  --max-size SIZE   evict the least recently hit entries until all entries\n"
+	"                    reference at most SIZE of offloaded data (K, M, G, T:\n"
+	"                    powers of 1024)\n"
+	"  --all             every entry (with --max-size: any entry may go)\n"
+	"  --dry-run         list what would go, change nothing\n"
+	"  --json            print {\"reason\", \"evicted\": [...], \"bytes\", ...}\n"
+	CACHE_HOME_HELP;
+
+static const char gc_usage[] =
+	"usage: cachet cache gc [--dry-run] [--grace DURATION] [--home DIR] [--json]\n"
+	"\n"
+	"Deletes the objects in the store that no cached entry references and that\n"
+	"were last written longer ago than the grace period, so that a run still\n"
+	"writing its outputs is never robbed; then the leftovers of interrupted\n"
+	"writes older than it.\n"
+	"\n"
+	"  --dry-run         list what would be deleted, delete nothing\n"
+	"  --grace D         keep objects written within D (default 24h; e.g. 1h, 0)\n"
+	"  --json            print {\"deleted\": [{\"uri\", \"size\"}], \"bytes\", ...}\n"
+	CACHE_HOME_HELP;
+
+enum {
+	OPT_TAG = CACHE_OPT_FIRST_,
+	OPT_ARTIFACT,
+	OPT_TASK,
+	OPT_VERSION,
+	OPT_PROJECT,
+	OPT_DOMAIN,
+	OPT_OLDER_THAN,
+	OPT_UNUSED_FOR,
+	OPT_MAX_SIZE,
+	OPT_ALL,
+	OPT_DRY_RUN,
+	OPT_GRACE
+};
+
+struct evict_args {
+	const char *home;
+	bool json;
+	cachet_evict_options ev;
+	const char *version;
+	cachet_gc_options gc;
+};
+
+static int parse_args(struct evict_args *args, bool gc, int argc, char **argv)
+{
+	static const struct option options[] = {
+		CACHE_COMMON_OPTIONS,
+		{"tag", required_argument, NULL, OPT_TAG},
+		{"artifact", required_argument, NULL, OPT_ARTIFACT},
+		{"task", required_argument, NULL, OPT_TASK},
+		{"version", required_argument, NULL, OPT_VERSION},
+		{"project", required_argument, NULL, OPT_PROJECT},
+		{"domain", required_argument, NULL, OPT_DOMAIN},
+		{"older-than", required_argument, NULL, OPT_OLDER_THAN},
+		{"unused-for", required_argument, NULL, OPT_UNUSED_FOR},
+		{"max-size", required_argument, NULL, OPT_MAX_SIZE},
+		{"all", no_argument, NULL, OPT_ALL},
+		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+		{"grace", required_argument, NULL, OPT_GRACE},
+		{NULL, 0, NULL, 0},
+	};
+	const char *cmd = gc ? "cache gc" : "cache evict";
+	const char *usage = gc ? gc_usage : evict_usage;
+	cachet_catalog_filter *f = &args->ev.filter;
+	int64_t *duration = NULL;
+	const char *duration_option = NULL;
+	int c, idx = -1;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", options, &idx)) != -1) {
+		/* gc takes --grace and --dry-run; evict all but --grace. */
+		if (c >= CACHE_OPT_FIRST_ && c != OPT_DRY_RUN && (c == OPT_GRACE) != gc)
+			return cache_bad_option(cmd, usage, options, idx, argv);
+		idx = -1;
+		switch (c) {
+		case CACHE_OPT_HOME: args->home = optarg; break;
+		case CACHE_OPT_JSON: args->json = true; break;
+		case OPT_TAG: f->tag = optarg; break;
+		case OPT_ARTIFACT: f->artifact_id = optarg; break;
+		case OPT_TASK: f->task = optarg; break;
+		case OPT_VERSION: args->version = optarg; break;
+		case OPT_PROJECT: f->project = optarg; break;
+		case OPT_DOMAIN: f->domain = optarg; break;
+		case OPT_OLDER_THAN:
+			duration = &args->ev.older_than_ms;
+			duration_option = "--older-than";
+			break;
+		case OPT_UNUSED_FOR:
+			duration = &args->ev.unused_for_ms;
+			duration_option = "--unused-for";
+			break;
+		case OPT_GRACE:
+			duration = &args->gc.grace_ms;
+			duration_option = "--grace";
+			break;
+		case OPT_MAX_SIZE:
+			if (cache_parse_size(&args->ev.max_bytes, optarg) < 0)
+				return cli_error("%s: --max-size must be a size such as 500M, 2G or "
+						 "1048576, not '%s'",
+						 cmd, optarg);
+			args->ev.size_limit = true;
+			break;
+		case OPT_ALL: args->ev.all = true; break;
+		case OPT_DRY_RUN: args->ev.dry_run = args->gc.dry_run = true; break;
+		case 'h':
+			fputs(usage, stdout);
+			return -1;
+		default: return cache_bad_option(cmd, usage, options, -1, argv);
+		}
+		if (duration != NULL) {
+			if (cache_parse_duration(duration, optarg) < 0)
+				return cli_error("%s: %s must be a duration such as 90s, 12h or 7d, "
+						 "not '%s'",
+						 cmd, duration_option, optarg);
+			duration = NULL;
+		}
+	}
+	if (optind < argc) {
+		cli_error("%s: unexpected argument '%s'", cmd, argv[optind]);
+		return cli_usage(usage);
+	}
+	if (gc)
+		return CLI_OK;
+	if (args->version != NULL && f->task == NULL)
+		return cli_error("%s: --version needs --task", cmd);
+	if (!f->tag && !f->artifact_id && !f->task && !f->project && !f->domain &&
+	    !args->ev.older_than_ms && !args->ev.unused_for_ms && !args->ev.size_limit &&
+	    !args->ev.all) {
+		cli_error("%s: say what to evict: --tag, --artifact, --task, --older-than, "
+			  "--unused-for, --max-size or --all",
+			  cmd);
+		return cli_usage(usage);
+	}
+	return CLI_OK;
+}
+
+/*
+ * The dataset versions of the task that --version names: the dataset
+ * version itself, or every dataset version with that cache version.
+ */
+static int matching_versions(char ***out, size_t *n, cachet_catalog *cat,
+			     const cachet_catalog_filter *filter, const char *version)
+{
+	cachet_catalog_entries list = {0};
+	char **v = NULL;
+	size_t nv = 0;
+	int rc = CLI_OK;
+
+	*out = NULL;
+	*n = 0;
+	if (cachet_catalog_list(&list, cat, filter, 0) < 0)
+		return cli_lib_error("cache evict");
+	for (size_t i = 0; i < list.n && rc == CLI_OK; i++) {
+		const char *dv = list.entries[i].version;
+		size_t cap = strlen(dv) + 1;
+		char *cv = malloc(cap);
+		bool match = strcmp(dv, version) == 0 ||
+			     (cv && cache_version_of(cv, cap, dv) && strcmp(cv, version) == 0);
+		free(cv);
+		/* Several projects may have the task: each version once. */
+		for (size_t j = 0; match && j < nv; j++)
+			match = strcmp(v[j], dv) != 0;
+		if (!match)
+			continue;
+		char **grown = realloc(v, (nv + 1) * sizeof *v);
+		if (grown == NULL || (grown[nv] = strdup(dv)) == NULL) {
+			v = grown ? grown : v;
+			rc = cli_error("out of memory");
+			break;
+		}
+		v = grown;
+		nv++;
+	}
+	cachet_catalog_entries_dispose(&list);
+	*out = v;
+	*n = nv;
+	return rc;
+}
+
+/* What one or more evictions (one per dataset version) removed. */
+struct evicted {
+	cachet_evict_result *parts;
+	size_t n_parts;
+	int reason;
+	size_t n;
+	uint64_t bytes, bytes_remaining;
+	uint64_t bytes_before; /* dry run: referenced before the first part */
+};
+
+static int print_evicted(const struct evict_args *args, const struct evicted *ev)
+{
+	char bytes[32], remaining[32];
+	int rc = CLI_OK;
+
+	if (args->json) {
+		json_t *list = json_array();
+		json_t *obj = list ? json_pack("{s:b, s:s, s:o, s:I, s:I}", "dry_run",
+					       args->ev.dry_run, "reason",
+					       cachet_evict_reason_name(ev->reason), "evicted", list,
+					       "bytes", (json_int_t)ev->bytes, "bytes_remaining",
+					       (json_int_t)ev->bytes_remaining)
+				   : NULL;
+		for (size_t p = 0; obj && p < ev->n_parts; p++) {
+			const cachet_catalog_entries *l = &ev->parts[p].evicted;
+			for (size_t i = 0; obj && i < l->n; i++) {
+				if (json_array_append_new(list, cache_entry_json(&l->entries[i])) < 0) {
+					json_decref(obj);
+					obj = NULL;
+				}
+			}
+		}
+		return cache_print_json(obj);
+	}
+	if (ev->n > 0) {
+		table t;
+		table_init(&t, "lllr");
+		table_add(&t, "TASK");
+		table_add(&t, "VERSION");
+		table_add(&t, "TAG");
+		table_add(&t, "SIZE");
+		for (size_t p = 0; p < ev->n_parts; p++) {
+			const cachet_catalog_entries *l = &ev->parts[p].evicted;
+			for (size_t i = 0; i < l->n; i++) {
+				const cachet_catalog_entry *e = &l->entries[i];
+				char size[32];
+				cache_format_size(size, e->size_bytes);
+				table_add(&t, "%s/%s/%s", e->project, e->domain,
+					  cache_task_name(e->name));
+				table_add(&t, "%s", e->version);
+				table_add(&t, "%s", e->tag);
+				table_add(&t, "%s", size);
+			}
+		}
+		rc = table_print(&t, stdout);
+		table_dispose(&t);
+	}
+	cache_format_size(bytes, ev->bytes);
+	cache_format_size(remaining, ev->bytes_remaining);
+	printf("%s %zu %s (%s, reason %s); %s referenced by the entries %s\n",
+	       args->ev.dry_run ? "would evict" : "evicted", ev->n,
+	       ev->n == 1 ? "entry" : "entries", bytes, cachet_evict_reason_name(ev->reason),
+	       remaining, args->ev.dry_run ? "that would be left" : "left");
+	return rc;
+}
+
+/* Run one eviction and add its result to ev. */
+static int evict_part(struct evicted *ev, cachet_catalog *cat, const cachet_evict_options *opts)
+{
+	cachet_evict_result *grown = realloc(ev->parts, (ev->n_parts + 1) * sizeof *grown);
+	cachet_evict_result *r;
+
+	if (grown == NULL)
+		return cli_error("out of memory");
+	ev->parts = grown;
+	r = &ev->parts[ev->n_parts];
+	memset(r, 0, sizeof *r);
+	ev->n_parts++; /* disposed of either way */
+	if (cachet_catalog_evict(r, cat, opts) < 0)
+		return cli_lib_error("cache evict");
+	if (ev->n_parts == 1)
+		ev->bytes_before = r->bytes_remaining + (opts->dry_run ? r->bytes : 0);
+	ev->reason = r->reason;
+	ev->n += r->evicted.n;
+	ev->bytes += r->bytes;
+	/* A dry run changes nothing, so each part is measured against the
+	 * same catalog: what would be left is what was there less them all. */
+	ev->bytes_remaining = opts->dry_run ? ev->bytes_before - ev->bytes : r->bytes_remaining;
+	return CLI_OK;
+}
+
+/* The reason the library records for opts (see cachet_catalog_evict),
+ * for a --version that matched nothing. */
+static int reason_of(const cachet_evict_options *opts)
+{
+	if (opts->size_limit)
+		return CACHET_EVICT_SIZE;
+	if (opts->older_than_ms || opts->unused_for_ms)
+		return CACHET_EVICT_AGE;
+	if (opts->filter.tag || opts->filter.artifact_id)
+		return CACHET_EVICT_TAG;
+	return CACHET_EVICT_TASK;
+}
+
+int cache_evict(int argc, char **argv)
+{
+	struct evict_args args = {.ev = CACHET_EVICT_OPTIONS_INIT};
+	struct cache_ctx ctx = {0};
+	struct evicted ev = {0};
+	char **versions = NULL;
+	size_t n_versions = 0;
+	int rc = parse_args(&args, false, argc, argv);
+
+	if (rc != CLI_OK)
+		return rc < 0 ? CLI_OK : rc;
+	if ((rc = cache_open(&ctx, args.home, args.ev.dry_run ? CACHE_READ : CACHE_WRITE)) != CLI_OK)
+		goto done;
+	if (args.version == NULL) {
+		rc = evict_part(&ev, ctx.cat, &args.ev);
+	} else {
+		/* One eviction per dataset version that --version names. */
+		rc = matching_versions(&versions, &n_versions, ctx.cat, &args.ev.filter,
+				       args.version);
+		for (size_t i = 0; rc == CLI_OK && i < n_versions; i++) {
+			args.ev.filter.dataset_version = versions[i];
+			rc = evict_part(&ev, ctx.cat, &args.ev);
+		}
+		if (rc == CLI_OK && n_versions == 0) {
+			/* Nothing matched: all that is referenced remains. */
+			cachet_catalog_stats stats = {0};
+			if (cachet_catalog_stats_get(&stats, ctx.cat) < 0) {
+				rc = cli_lib_error("cache evict");
+			} else {
+				ev.reason = reason_of(&args.ev);
+				ev.bytes_remaining = stats.total.bytes;
+			}
+			cachet_catalog_stats_dispose(&stats);
+		}
+	}
+	if (rc == CLI_OK)
+		rc = print_evicted(&args, &ev);
+done:
+	for (size_t i = 0; i < n_versions; i++)
+		free(versions[i]);
+	free(versions);
+	for (size_t i = 0; i < ev.n_parts; i++)
+		cachet_evict_result_dispose(&ev.parts[i]);
+	free(ev.parts);
+	cache_close(&ctx);
+	return rc;
+}
+
+static int print_gc(const struct evict_args *args, const cachet_gc_result *res)
+{
+	char bytes[32];
+	int rc = CLI_OK;
+
+	if (args->json) {
+		json_t *deleted = json_array();
+		json_t *obj = deleted ? json_pack("{s:b, s:o, s:I, s:I, s:I, s:I}", "dry_run",
+						  args->gc.dry_run, "deleted", deleted, "bytes",
+						  (json_int_t)res->bytes, "kept", (json_int_t)res->n_kept,
+						  "failed", (json_int_t)res->n_failed, "temporaries",
+						  (json_int_t)res->n_temporaries)
+				      : NULL;
+		for (size_t i = 0; obj && i < res->n; i++) {
+			if (json_array_append_new(deleted,
+						  json_pack("{s:s, s:I}", "uri", res->uris[i], "size",
+							    (json_int_t)res->sizes[i])) < 0) {
+				json_decref(obj);
+				obj = NULL;
+			}
+		}
+		rc = cache_print_json(obj);
+	} else {
+		for (size_t i = 0; i < res->n; i++) {
+			char size[32];
+			cache_format_size(size, res->sizes[i]);
+			printf("%s  %s\n", res->uris[i], size);
+		}
+		cache_format_size(bytes, res->bytes);
+		printf("%s %zu %s (%s); kept %zu; %s %zu %s of interrupted writes\n",
+		       args->gc.dry_run ? "would delete" : "deleted", res->n,
+		       res->n == 1 ? "object" : "objects", bytes, res->n_kept,
+		       args->gc.dry_run ? "would remove" : "removed", res->n_temporaries,
+		       res->n_temporaries == 1 ? "leftover" : "leftovers");
+	}
+	if (rc == CLI_OK && res->n_failed > 0)
+		rc = cli_error("cache gc: %zu %s could not be deleted", res->n_failed,
+			       res->n_failed == 1 ? "object" : "objects");
+	return rc;
+}
+
+int cache_gc(int argc, char **argv)
+{
+	struct evict_args args = {.gc = CACHET_GC_OPTIONS_INIT};
+	struct cache_ctx ctx = {0};
+	cachet_gc_result res = {0};
+	int rc = parse_args(&args, true, argc, argv);
+
+	if (rc != CLI_OK)
+		return rc < 0 ? CLI_OK : rc;
+	if ((rc = cache_open(&ctx, args.home, CACHE_WRITE)) != CLI_OK)
+		goto done;
+	if (cachet_catalog_gc(&res, ctx.cat, &args.gc) < 0)
+		rc = cli_lib_error("cache gc");
+	else
+		rc = print_gc(&args, &res);
+done:
+	cachet_gc_result_dispose(&res);
+	cache_close(&ctx);
+	return rc;
+}

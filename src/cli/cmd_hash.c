@@ -1,0 +1,203 @@
+/*
+ * cachet hash: print the content hash of files and directories, the way
+ * sha256sum prints digests, through the stat cache in the cachet home.
+ */
+#include "cli.h"
+#include "progress.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: cachet hash [--json] [--no-stat-cache] [--digest sha256|xxh128]\n"
+	"                   [--home DIR] [-j N] PATH...\n"
+	"\n"
+	"Prints '<hash>  <path>' for each PATH: 'sha256:<hex>' for a file (the\n"
+	"digest sha256sum prints), 'sha256-dir:<hex>' for a directory (see\n"
+	"docs/hashing.md).\n"
+	"\n"
+	"  --json            print one JSON array of {\"path\", \"hash\"} objects\n"
+	"  --no-stat-cache   read every file, and remember nothing\n"
+	"  --digest D        sha256 (the default) or xxh128 (fast, not\n"
+	"                    collision-resistant: for a cache one trusted user fills)\n"
+	"  --home DIR        the cachet home, which holds the stat cache\n"
+	"                    (default: $CACHET_HOME, else ${XDG_CACHE_HOME:-~/.cache}/cachet)\n"
+	"  -j N              threads for a directory's files (default: one per core)\n";
+
+struct hash_args {
+	bool json, no_stat_cache;
+	cachet_digest digest;
+	const char *home;
+	unsigned threads;
+	char **paths;
+	int n_paths;
+};
+
+static int parse_args(struct hash_args *args, int argc, char **argv)
+{
+	enum { OPT_JSON = 256, OPT_NO_STAT_CACHE, OPT_DIGEST, OPT_HOME };
+	static const struct option options[] = {
+		{"json", no_argument, NULL, OPT_JSON},
+		{"no-stat-cache", no_argument, NULL, OPT_NO_STAT_CACHE},
+		{"digest", required_argument, NULL, OPT_DIGEST},
+		{"home", required_argument, NULL, OPT_HOME},
+		{"jobs", required_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hj:", options, NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON: args->json = true; break;
+		case OPT_NO_STAT_CACHE: args->no_stat_cache = true; break;
+		case OPT_DIGEST:
+			if (cachet_digest_parse(&args->digest, optarg) < 0)
+				return cli_error("hash: --digest must be sha256 or xxh128, not '%s'",
+						 optarg);
+			break;
+		case OPT_HOME: args->home = optarg; break;
+		case 'j': {
+			char *end;
+			errno = 0;
+			unsigned long n = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end != '\0' || optarg[0] == '-' || n > 1024)
+				return cli_error("hash: -j must be a number of threads from 0 to "
+						 "1024, not '%s'",
+						 optarg);
+			args->threads = (unsigned)n;
+			break;
+		}
+		case 'h':
+			fputs(usage, stdout);
+			return -1;
+		default:
+			cli_error("hash: unknown or incomplete option '%s'", argv[optind - 1]);
+			return cli_usage(usage);
+		}
+	}
+	if (optind >= argc) {
+		cli_error("hash: no PATH given");
+		return cli_usage(usage);
+	}
+	args->paths = argv + optind;
+	args->n_paths = argc - optind;
+	return CLI_OK;
+}
+
+static void print_warning(const char *message, void *payload)
+{
+	(void)payload;
+	fprintf(stderr, "cachet: warning: %s\n", message);
+}
+
+/* The stat cache in the cachet home, or NULL (with a warning) when there
+ * is none to be had: hashing works without it, only slower. */
+static cachet_stat_cache *open_stat_cache(const char *home_dir)
+{
+	char *home = NULL, *db = NULL;
+	cachet_stat_cache *sc = NULL;
+
+	if (cachet_home_resolve(&home, home_dir) < 0 ||
+	    cachet_home_stat_cache_path(&db, home) < 0 || cachet_stat_cache_open(&sc, db) < 0) {
+		fprintf(stderr, "cachet: warning: %s; hashing without the stat cache\n",
+			cachet_error_last()->message);
+		sc = NULL;
+	}
+	cachet_free(home);
+	cachet_free(db);
+	return sc;
+}
+
+/* One line as sha256sum prints it: a name with a backslash or a newline
+ * is escaped, and the line starts with a backslash to say so. */
+static void print_line(const char *hash, const char *path)
+{
+	if (strpbrk(path, "\\\n") == NULL) {
+		printf("%s  %s\n", hash, path);
+	} else {
+		printf("\\%s  ", hash);
+		for (const char *p = path; *p; p++) {
+			if (*p == '\\')
+				fputs("\\\\", stdout);
+			else if (*p == '\n')
+				fputs("\\n", stdout);
+			else
+				putchar(*p);
+		}
+		putchar('\n');
+	}
+	fflush(stdout);
+}
+
+int cmd_hash(int argc, char **argv)
+{
+	struct hash_args args = {.digest = CACHET_DIGEST_SHA256};
+	cachet_hash_options opts = CACHET_HASH_OPTIONS_INIT;
+	cachet_stat_cache *sc = NULL;
+	json_t *results = NULL;
+	int rc = parse_args(&args, argc, argv);
+
+	if (rc != CLI_OK)
+		return rc < 0 ? CLI_OK : rc;
+	cachet_set_warning_handler(print_warning, NULL);
+	if (!args.no_stat_cache)
+		sc = open_stat_cache(args.home);
+	if (args.json && (results = json_array()) == NULL) {
+		rc = cli_error("out of memory");
+		goto done;
+	}
+	opts.digest = args.digest;
+	opts.stat_cache = sc;
+	opts.threads = args.threads;
+	opts.progress = cli_progress_update;
+
+	for (int i = 0; i < args.n_paths; i++) {
+		const char *path = args.paths[i];
+		cli_progress *bar = cli_progress_new(path);
+		char *hash = NULL;
+
+		opts.progress_payload = bar;
+		int hrc = cachet_hash_path(&hash, path, &opts);
+		cli_progress_free(bar);
+		if (hrc < 0) {
+			rc = cli_lib_error(NULL);
+			continue;
+		}
+		if (!args.json) {
+			print_line(hash, path);
+		} else {
+			/* JSON strings are UTF-8: a path that is not cannot be
+			 * printed in JSON */
+			json_t *p = json_string(path);
+			if (p == NULL) {
+				rc = cli_error("cannot print '%s' in JSON: the path is not UTF-8",
+					       path);
+			} else if (json_array_append_new(
+					   results, json_pack("{s:o, s:s}", "path", p, "hash", hash)) <
+				   0) {
+				rc = cli_error("out of memory");
+			}
+		}
+		cachet_free(hash);
+	}
+	if (results) {
+		char *text = json_dumps(results, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		if (text == NULL) {
+			rc = cli_error("cannot format the hashes as JSON");
+		} else {
+			printf("%s\n", text);
+			free(text);
+		}
+	}
+done:
+	json_decref(results);
+	cachet_stat_cache_free(sc);
+	cachet_set_warning_handler(NULL, NULL);
+	return rc;
+}

@@ -1,0 +1,157 @@
+/*
+ * cachet offload: copy a local file, directory or dataset into the store
+ * of the cachet home, hashing it on the way, and print its Literal.
+ */
+#include "cli.h"
+#include "progress.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: cachet offload [--as file|directory|dataset] [--format F] [--prefix URI]\n"
+	"                      [--digest sha256|xxh128] [--home DIR] [-j N] PATH\n"
+	"\n"
+	"Copies PATH into the store (<home>/store), hashing it in the same pass, and\n"
+	"prints its Literal as protobuf JSON: a Blob (a file, or a directory as a\n"
+	"multipart blob) or a StructuredDataset, with its uri and content hash.\n"
+	"\n"
+	"  --as KIND         file, directory or dataset (default: what PATH is)\n"
+	"  --format F        the Literal's format, e.g. csv or parquet (default: none)\n"
+	"  --prefix URI      where to put it: a URI under the store's root (default:\n"
+	"                    a fresh <root>/<YYYYMMDD>-<random>/ for every run)\n"
+	"  --digest D        sha256 (the default) or xxh128 (fast, not\n"
+	"                    collision-resistant: for a cache one trusted user fills)\n"
+	"  --home DIR        the cachet home (default: $CACHET_HOME, else\n"
+	"                    ${XDG_CACHE_HOME:-~/.cache}/cachet)\n"
+	"  -j N              threads for a directory's files (default: one per core)\n";
+
+struct offload_args {
+	cachet_offload_kind kind;
+	const char *format, *prefix, *home, *path;
+	cachet_digest digest;
+	unsigned threads;
+};
+
+static int parse_kind(cachet_offload_kind *out, const char *text)
+{
+	if (strcmp(text, "file") == 0)
+		*out = CACHET_OFFLOAD_FILE;
+	else if (strcmp(text, "directory") == 0)
+		*out = CACHET_OFFLOAD_DIRECTORY;
+	else if (strcmp(text, "dataset") == 0)
+		*out = CACHET_OFFLOAD_DATASET;
+	else
+		return -1;
+	return 0;
+}
+
+static int parse_args(struct offload_args *args, int argc, char **argv)
+{
+	enum { OPT_AS = 256, OPT_FORMAT, OPT_PREFIX, OPT_DIGEST, OPT_HOME };
+	static const struct option options[] = {
+		{"as", required_argument, NULL, OPT_AS},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"prefix", required_argument, NULL, OPT_PREFIX},
+		{"digest", required_argument, NULL, OPT_DIGEST},
+		{"home", required_argument, NULL, OPT_HOME},
+		{"jobs", required_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hj:", options, NULL)) != -1) {
+		switch (c) {
+		case OPT_AS:
+			if (parse_kind(&args->kind, optarg) < 0)
+				return cli_error("offload: --as must be file, directory or dataset, "
+						 "not '%s'",
+						 optarg);
+			break;
+		case OPT_FORMAT: args->format = optarg; break;
+		case OPT_PREFIX: args->prefix = optarg; break;
+		case OPT_DIGEST:
+			if (cachet_digest_parse(&args->digest, optarg) < 0)
+				return cli_error("offload: --digest must be sha256 or xxh128, not "
+						 "'%s'",
+						 optarg);
+			break;
+		case OPT_HOME: args->home = optarg; break;
+		case 'j': {
+			char *end;
+			errno = 0;
+			unsigned long n = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end != '\0' || optarg[0] == '-' || n > 1024)
+				return cli_error("offload: -j must be a number of threads from 0 "
+						 "to 1024, not '%s'",
+						 optarg);
+			args->threads = (unsigned)n;
+			break;
+		}
+		case 'h':
+			fputs(usage, stdout);
+			return -1;
+		default:
+			cli_error("offload: unknown or incomplete option '%s'", argv[optind - 1]);
+			return cli_usage(usage);
+		}
+	}
+	if (optind >= argc) {
+		cli_error("offload: no PATH given");
+		return cli_usage(usage);
+	}
+	if (argc - optind > 1) {
+		cli_error("offload: one PATH at a time, got also '%s'", argv[optind + 1]);
+		return cli_usage(usage);
+	}
+	args->path = argv[optind];
+	return CLI_OK;
+}
+
+int cmd_offload(int argc, char **argv)
+{
+	struct offload_args args = {.kind = CACHET_OFFLOAD_AUTO, .digest = CACHET_DIGEST_SHA256};
+	cachet_hash_options opts = CACHET_HASH_OPTIONS_INIT;
+	cachet_store *store = NULL;
+	cachet_literal *lit = NULL;
+	cli_progress *bar = NULL;
+	char *home = NULL, *json = NULL;
+	size_t len;
+	int rc = parse_args(&args, argc, argv);
+
+	if (rc != CLI_OK)
+		return rc < 0 ? CLI_OK : rc;
+	if (cachet_home_resolve(&home, args.home) < 0 || cachet_store_open_home(&store, home) < 0) {
+		rc = cli_lib_error(NULL);
+		goto done;
+	}
+	opts.digest = args.digest;
+	opts.threads = args.threads;
+	opts.progress = cli_progress_update;
+	opts.progress_payload = bar = cli_progress_new(args.path);
+	int orc = cachet_offload_path(&lit, store, args.prefix, args.path, args.kind, args.format,
+				      &opts);
+	cli_progress_free(bar);
+	if (orc < 0) {
+		rc = cli_lib_error(NULL);
+		goto done;
+	}
+	if (cachet_literal_encode(&json, &len, lit, CACHET_FORMAT_JSON, CACHET_JSON_PRETTY) < 0) {
+		rc = cli_lib_error("cannot print the literal");
+		goto done;
+	}
+	printf("%s\n", json);
+	if (fflush(stdout) != 0)
+		rc = cli_error("cannot write to standard output: %s", strerror(errno));
+done:
+	cachet_free(json);
+	cachet_literal_free(lit);
+	cachet_store_free(store);
+	cachet_free(home);
+	return rc;
+}

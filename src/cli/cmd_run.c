@@ -1,0 +1,300 @@
+/*
+ * cachet run: load a workflow file, read the -i inputs by their declared
+ * types, run the workflow with the cache, and show what happened.
+ */
+#include "cli.h"
+#include "live_view.h"
+#include "run_report.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: cachet run WORKFLOW.yaml [-i NAME=VALUE]... [-j N] [--overwrite-cache]\n"
+	"                  [--no-cache] [--json] [--home DIR]\n"
+	"\n"
+	"  -i, --input NAME=VALUE  a workflow input, read by its declared type (a path\n"
+	"                          for a file, directory or dataset; JSON for a list or\n"
+	"                          map); inputs with defaults may be left out\n"
+	"  -j, --jobs N            run up to N nodes at once (default: the cores)\n"
+	"  --overwrite-cache       run cached nodes even on a hit, replacing the entry\n"
+	"  --no-cache              neither look up nor store anything\n"
+	"  --json                  print the run as one JSON object\n"
+	"  --home DIR              the cachet home (default: $CACHET_HOME, else\n"
+	"                          ~/.cache/cachet)\n"
+	"\n"
+	"Exit status: 0 when every node succeeded, 2 otherwise (a node failed, the\n"
+	"run was interrupted, or the workflow or an input is invalid).\n";
+
+struct run_args {
+	const char *workflow;
+	const char **inputs; /* "NAME=VALUE", in order */
+	size_t n_inputs;
+	unsigned jobs;
+	bool overwrite, no_cache, json;
+	const char *home;
+};
+
+static int parse_args(struct run_args *a, int argc, char **argv)
+{
+	enum { OPT_OVERWRITE = 256, OPT_NO_CACHE, OPT_JSON, OPT_HOME };
+	static const struct option options[] = {
+		{"input", required_argument, NULL, 'i'},
+		{"jobs", required_argument, NULL, 'j'},
+		{"overwrite-cache", no_argument, NULL, OPT_OVERWRITE},
+		{"no-cache", no_argument, NULL, OPT_NO_CACHE},
+		{"json", no_argument, NULL, OPT_JSON},
+		{"home", required_argument, NULL, OPT_HOME},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "i:j:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'i': {
+			const char **grown = realloc(a->inputs, (a->n_inputs + 1) * sizeof *grown);
+			if (grown == NULL)
+				return cli_error("out of memory");
+			a->inputs = grown;
+			a->inputs[a->n_inputs++] = optarg;
+			break;
+		}
+		case 'j': {
+			char *end;
+			errno = 0;
+			long n = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || errno != 0 || n < 1 || n > 4096)
+				return cli_error("run: -j takes a number of jobs from 1 to 4096, not '%s'",
+						 optarg);
+			a->jobs = (unsigned)n;
+			break;
+		}
+		case OPT_OVERWRITE: a->overwrite = true; break;
+		case OPT_NO_CACHE: a->no_cache = true; break;
+		case OPT_JSON: a->json = true; break;
+		case OPT_HOME: a->home = optarg; break;
+		case 'h':
+			fputs(usage, stdout);
+			return -1;
+		default:
+			cli_error("run: unknown or incomplete option '%s'", argv[optind - 1]);
+			return cli_usage(usage);
+		}
+	}
+	if (optind >= argc) {
+		cli_error("run: which workflow file?");
+		return cli_usage(usage);
+	}
+	a->workflow = argv[optind++];
+	if (optind < argc) {
+		cli_error("run: unexpected argument '%s' (inputs are given as -i NAME=VALUE)",
+			  argv[optind]);
+		return cli_usage(usage);
+	}
+	if (a->overwrite && a->no_cache)
+		return cli_error("run: --overwrite-cache and --no-cache cannot go together");
+	return CLI_OK;
+}
+
+/* Load the workflow, printing every problem on its own line. */
+static int load_workflow(cachet_workflow **wf, const char *path)
+{
+	cachet_problems problems = {0};
+	cachet_workflow_load_options opts = CACHET_WORKFLOW_LOAD_OPTIONS_INIT;
+
+	opts.problems = &problems;
+	if (cachet_workflow_load(wf, path, &opts) == 0)
+		return CLI_OK;
+	if (problems.n == 0) {
+		cli_lib_error(NULL);
+	} else {
+		for (size_t i = 0; i < problems.n; i++) {
+			const cachet_problem *p = &problems.items[i];
+			if (p->where)
+				cli_error("%s: %s", p->where, p->message);
+			else
+				cli_error("%s: %s", path, p->message);
+		}
+	}
+	cachet_problems_dispose(&problems);
+	return CLI_FAIL;
+}
+
+/* Read every -i NAME=VALUE by the declared type of NAME, before anything runs. */
+static int read_inputs(cachet_literal_map **out, const cachet_workflow *wf,
+		       const struct run_args *a)
+{
+	cachet_literal_map *map = NULL;
+	size_t n = cachet_workflow_input_count(wf);
+
+	if (cachet_literal_map_new(&map) < 0)
+		return cli_lib_error(NULL);
+	for (size_t i = 0; i < a->n_inputs; i++) {
+		const char *arg = a->inputs[i], *eq = strchr(arg, '=');
+		if (eq == NULL || eq == arg) {
+			cachet_literal_map_free(map);
+			return cli_error("-i takes NAME=VALUE, not '%s'", arg);
+		}
+		char name[256];
+		snprintf(name, sizeof name, "%.*s", (int)(eq - arg), arg);
+		const cachet_literal_type *type = NULL;
+		for (size_t j = 0; j < n && type == NULL; j++)
+			if (strcmp(cachet_workflow_input_name(wf, j), name) == 0)
+				type = cachet_workflow_input_type(wf, j);
+		if (type == NULL) {
+			char list[512] = "";
+			for (size_t j = 0; j < n; j++) {
+				strncat(list, j ? ", " : "", sizeof list - strlen(list) - 1);
+				strncat(list, cachet_workflow_input_name(wf, j),
+					sizeof list - strlen(list) - 1);
+			}
+			cachet_literal_map_free(map);
+			if (n == 0)
+				return cli_error("workflow '%s' has no input '%s' (it takes no inputs)",
+						 cachet_workflow_name(wf), name);
+			return cli_error("workflow '%s' has no input '%s' (its inputs: %s)",
+					 cachet_workflow_name(wf), name, list);
+		}
+		if (cachet_literal_map_get(map, name) != NULL) {
+			cachet_literal_map_free(map);
+			return cli_error("input '%s' is given twice", name);
+		}
+		cachet_literal *value;
+		if (cachet_literal_from_text(&value, type, eq + 1) < 0 ||
+		    cachet_literal_map_set(map, name, value) < 0) {
+			char prefix[300];
+			snprintf(prefix, sizeof prefix, "input '%s'", name);
+			cachet_literal_map_free(map);
+			return cli_lib_error(prefix);
+		}
+	}
+	*out = map;
+	return CLI_OK;
+}
+
+/* The run being executed, for the signal handlers. */
+static cachet_run *volatile running;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	cachet_run_cancel(running); /* async-signal-safe by contract */
+}
+
+static int show_run(const char *home, const char *id, const struct run_args *a)
+{
+	cachet_run_record rec;
+	int rc;
+
+	if (cachet_run_record_read(&rec, home, id) < 0)
+		return cli_lib_error("cannot read the run's record");
+	if (a->json) {
+		json_t *j = report_json(&rec);
+		rc = j ? report_dump_json(stdout, j) : CLI_FAIL;
+		json_decref(j);
+	} else {
+		rc = report_print_summary(stdout, &rec);
+	}
+	/* why each node failed, one line each, after the table */
+	fflush(stdout);
+	for (size_t i = 0; i < rec.n_nodes; i++)
+		if (rec.nodes[i].status == CACHET_NODE_FAILED)
+			cli_error("%s", rec.nodes[i].error ? rec.nodes[i].error : "a node failed");
+	cachet_run_record_dispose(&rec);
+	return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_args a = {0};
+	cachet_workflow *wf = NULL;
+	cachet_literal_map *inputs = NULL;
+	cachet_run *run = NULL;
+	live_view *view = NULL;
+	char *home = NULL, *id = NULL;
+	struct sigaction act, old_int, old_term;
+	bool handlers = false;
+	int rc = parse_args(&a, argc, argv);
+
+	if (rc != CLI_OK) {
+		rc = rc < 0 ? CLI_OK : rc;
+		goto done;
+	}
+	if ((rc = load_workflow(&wf, a.workflow)) != CLI_OK)
+		goto done;
+	if ((rc = read_inputs(&inputs, wf, &a)) != CLI_OK)
+		goto done;
+	if (cachet_home_resolve(&home, a.home) < 0) {
+		rc = cli_lib_error(NULL);
+		goto done;
+	}
+
+	cachet_run_options opts = CACHET_RUN_OPTIONS_INIT;
+	opts.home = home;
+	opts.jobs = a.jobs;
+	opts.overwrite_cache = a.overwrite;
+	opts.no_cache = a.no_cache;
+	if ((view = live_view_new(cachet_workflow_name(wf))) != NULL) {
+		opts.on_event = live_view_event;
+		opts.event_payload = view;
+		opts.tick_ms = 100;
+	}
+	if (cachet_run_new(&run, wf, inputs, &opts) < 0) {
+		rc = cli_lib_error(NULL);
+		goto done;
+	}
+
+	/* Ctrl-C and SIGTERM cancel the run: children stopped, reservations
+	 * released, nothing unfinished stored; then the summary is shown. */
+	running = run;
+	memset(&act, 0, sizeof act);
+	act.sa_handler = on_signal;
+	sigemptyset(&act.sa_mask);
+	sigaction(SIGINT, &act, &old_int);
+	sigaction(SIGTERM, &act, &old_term);
+	handlers = true;
+
+	int exec_rc = cachet_run_execute(run);
+	char exec_msg[1024];
+	snprintf(exec_msg, sizeof exec_msg, "%s", cachet_error_last()->message);
+	int status = cachet_run_get_status(run);
+
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	running = NULL;
+	handlers = false;
+	live_view_free(view);
+	view = NULL;
+
+	if ((id = strdup(cachet_run_id(run))) == NULL) {
+		rc = cli_error("out of memory");
+		goto done;
+	}
+	rc = show_run(home, id, &a);
+	if (status == CACHET_RUN_ABORTED)
+		cli_error("run %s cancelled", id);
+	else if (exec_rc < 0 && status != CACHET_RUN_FAILED)
+		cli_error("%s", exec_msg); /* no node to blame: an input could not be hashed... */
+	if (exec_rc < 0 || status != CACHET_RUN_SUCCEEDED)
+		rc = CLI_FAIL;
+done:
+	if (handlers) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		running = NULL;
+	}
+	live_view_free(view);
+	cachet_run_free(run);
+	cachet_literal_map_free(inputs);
+	cachet_workflow_free(wf);
+	cachet_free(home);
+	free(id);
+	free(a.inputs);
+	return rc;
+}

@@ -1,0 +1,934 @@
+/*
+ * The catalog handle: opening, the hit bookkeeping, lookup, put and
+ * reservations. The policy lives here, over any backend (backend.h).
+ *
+ * A lookup hit does no write: the hit (last hit time, hit count) and the
+ * counters are added to the handle's pending bookkeeping, written with the
+ * handle's next write transaction or when due (flush_interval_ms, or 256
+ * artifacts hit). That is what keeps a hit at a few microseconds; the
+ * price is that a process killed between flushes loses its last counts
+ * (never an entry).
+ */
+#include "catalog/internal.h"
+#include "cachet/codec.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/warning.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* ---------------------------------------------------------------------- */
+/* Opening and closing                                                    */
+
+int cachet__catalog_open(cachet_catalog **out, cachet__catalog_backend *b,
+			 const cachet_catalog_options *opts)
+{
+	cachet_catalog *cat;
+
+	*out = NULL;
+	if (b->version != CACHET__CATALOG_BACKEND_VERSION) {
+		b->free(b);
+		return cachet__error(CACHET_EUNSUPPORTED, "catalog backend version %u is not supported",
+				     b->version);
+	}
+	cat = cachet__calloc(1, sizeof *cat);
+	if (cat == NULL) {
+		b->free(b);
+		return CACHET_ENOMEM;
+	}
+	cat->b = b;
+	cat->flush_interval_ms = CACHET__FLUSH_DEFAULT_MS;
+	cat->max_heartbeat_ms = CACHET__HEARTBEAT_MAX_DEFAULT_MS;
+	cat->grace_multiplier = CACHET__GRACE_DEFAULT;
+	if (opts) {
+		cat->store = opts->store;
+		cat->write_through = opts->write_through;
+		if (opts->flush_interval_ms)
+			cat->flush_interval_ms = opts->flush_interval_ms;
+		if (opts->max_heartbeat_ms > 0)
+			cat->max_heartbeat_ms = opts->max_heartbeat_ms;
+		if (opts->grace_multiplier)
+			cat->grace_multiplier = opts->grace_multiplier;
+		cat->clock = opts->clock;
+		cat->clock_payload = opts->clock_payload;
+	}
+	if (cat->store) {
+		cat->store_root = cachet_store_root(cat->store);
+		cat->store_root_len = strlen(cat->store_root);
+	}
+	*out = cat;
+	return 0;
+}
+
+static int check_options(const cachet_catalog_options *opts)
+{
+	if (opts && opts->version != CACHET_CATALOG_OPTIONS_VERSION)
+		return cachet__error(CACHET_EINVALID, "unsupported catalog options version %u",
+				     opts->version);
+	return 0;
+}
+
+int cachet_catalog_open_sqlite(cachet_catalog **out, const char *path,
+			       const cachet_catalog_options *opts)
+{
+	cachet__catalog_backend *b;
+	int rc;
+
+	if (out == NULL || path == NULL || *path == '\0')
+		return cachet__error(CACHET_EINVALID, "open catalog: no %s",
+				     out ? "path" : "output pointer");
+	*out = NULL;
+	rc = check_options(opts);
+	if (rc == 0)
+		rc = cachet__catalog_sqlite_new(&b, path, opts && opts->read_only,
+						opts && opts->busy_timeout_ms
+							? opts->busy_timeout_ms
+							: CACHET__BUSY_DEFAULT_MS);
+	if (rc == 0)
+		rc = cachet__catalog_open(out, b, opts);
+	return rc;
+}
+
+int cachet_catalog_open_memory(cachet_catalog **out, const cachet_catalog_options *opts)
+{
+	cachet__catalog_backend *b;
+	int rc;
+
+	if (out == NULL)
+		return cachet__error(CACHET_EINVALID, "open catalog: no output pointer");
+	*out = NULL;
+	rc = check_options(opts);
+	if (rc == 0)
+		rc = cachet__catalog_memory_new(&b);
+	if (rc == 0)
+		rc = cachet__catalog_open(out, b, opts);
+	return rc;
+}
+
+const char *cachet_catalog_backend_name(const cachet_catalog *cat)
+{
+	return cat ? cat->b->name : NULL;
+}
+
+int cachet_catalog_flush(cachet_catalog *cat)
+{
+	if (cat == NULL)
+		return cachet__error(CACHET_EINVALID, "flush catalog: no catalog");
+	return cachet__catalog_flush_due(cat, true);
+}
+
+void cachet_catalog_free(cachet_catalog *cat)
+{
+	if (cat == NULL)
+		return;
+	cachet__catalog_flush_due(cat, true); /* warns on failure */
+	cachet__catalog_pending_clear(cat);
+	for (size_t i = 0; i < cat->n_tasks; i++) {
+		cachet__free(cat->tasks[i].project);
+		cachet__free(cat->tasks[i].domain);
+		cachet__free(cat->tasks[i].name);
+	}
+	cachet__free(cat->tasks);
+	cachet__free(cat->hits);
+	cat->b->free(cat->b);
+	cachet__free(cat);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Time and pending bookkeeping                                           */
+
+int64_t cachet__catalog_now(cachet_catalog *cat)
+{
+	struct timespec ts;
+	if (cat->clock)
+		return cat->clock(cat->clock_payload);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void mark_pending(cachet_catalog *cat)
+{
+	if (cat->pending_since_ms == 0) {
+		cat->pending_since_ms = cachet__catalog_now(cat);
+		if (cat->pending_since_ms == 0)
+			cat->pending_since_ms = 1;
+	}
+}
+
+static bool task_is(const cachet__task_delta *t, const char *project, const char *domain,
+		    const char *name)
+{
+	return strcmp(t->name, name) == 0 && strcmp(t->project, project) == 0 &&
+	       strcmp(t->domain, domain) == 0;
+}
+
+int cachet__catalog_count(cachet_catalog *cat, const char *project, const char *domain,
+			  const char *name, int counter, uint64_t n)
+{
+	cachet__task_delta *t = NULL;
+
+	project = project ? project : "";
+	domain = domain ? domain : "";
+	name = name ? name : "";
+	if (cat->last_task < cat->n_tasks &&
+	    task_is(&cat->tasks[cat->last_task], project, domain, name))
+		t = &cat->tasks[cat->last_task];
+	for (size_t i = 0; t == NULL && i < cat->n_tasks; i++) {
+		if (task_is(&cat->tasks[i], project, domain, name)) {
+			t = &cat->tasks[i];
+			cat->last_task = i;
+		}
+	}
+	if (t == NULL) {
+		if (cat->n_tasks == cat->cap_tasks) {
+			size_t cap = cat->cap_tasks ? 2 * cat->cap_tasks : 4;
+			cachet__task_delta *g = cachet__reallocarray(cat->tasks, cap, sizeof *g);
+			if (g == NULL)
+				return CACHET_ENOMEM;
+			cat->tasks = g;
+			cat->cap_tasks = cap;
+		}
+		t = &cat->tasks[cat->n_tasks];
+		memset(t, 0, sizeof *t);
+		t->project = cachet__strdup(project);
+		t->domain = cachet__strdup(domain);
+		t->name = cachet__strdup(name);
+		if (!t->project || !t->domain || !t->name) {
+			cachet__free(t->project);
+			cachet__free(t->domain);
+			cachet__free(t->name);
+			return CACHET_ENOMEM;
+		}
+		cat->last_task = cat->n_tasks++;
+	}
+	t->d[counter] += n;
+	mark_pending(cat);
+	return 0;
+}
+
+static int count_key(cachet_catalog *cat, const cachet_cache_key *key, int counter)
+{
+	return cachet__catalog_count(cat, key->project, key->domain, key->name, counter, 1);
+}
+
+static int record_hit(cachet_catalog *cat, int64_t ref, int64_t at_ms)
+{
+	/* The same artifact hit again is the common case: look from the end. */
+	for (size_t i = cat->n_hits; i-- > 0;) {
+		if (cat->hits[i].ref == ref) {
+			cat->hits[i].count++;
+			if (cat->hits[i].at_ms < at_ms)
+				cat->hits[i].at_ms = at_ms;
+			return 0;
+		}
+	}
+	if (cat->n_hits == cat->cap_hits) {
+		size_t cap = cat->cap_hits ? 2 * cat->cap_hits : 16;
+		cachet__hit_delta *g = cachet__reallocarray(cat->hits, cap, sizeof *g);
+		if (g == NULL)
+			return CACHET_ENOMEM;
+		cat->hits = g;
+		cat->cap_hits = cap;
+	}
+	cat->hits[cat->n_hits++] = (cachet__hit_delta){ref, at_ms, 1};
+	mark_pending(cat);
+	return 0;
+}
+
+void cachet__catalog_pending(cachet_catalog *cat, cachet__batch *out)
+{
+	out->tasks = cat->tasks;
+	out->n_tasks = cat->n_tasks;
+	out->hits = cat->hits;
+	out->n_hits = cat->n_hits;
+}
+
+void cachet__catalog_pending_clear(cachet_catalog *cat)
+{
+	/* Keep the task slots (their names are likely needed again), zeroed. */
+	for (size_t i = 0; i < cat->n_tasks; i++)
+		memset(cat->tasks[i].d, 0, sizeof cat->tasks[i].d);
+	cat->n_hits = 0;
+	cat->pending_since_ms = 0;
+}
+
+int cachet__catalog_flush_due(cachet_catalog *cat, bool force)
+{
+	cachet__batch batch;
+	int rc;
+
+	if (cat->pending_since_ms == 0)
+		return 0;
+	if (cat->b->read_only(cat->b)) {
+		/* Nowhere to write them: a read-only catalog counts nothing. */
+		cachet__catalog_pending_clear(cat);
+		return 0;
+	}
+	if (!force && !cat->write_through && cat->n_hits < CACHET__PENDING_HITS_MAX &&
+	    cachet__catalog_now(cat) - cat->pending_since_ms < cat->flush_interval_ms)
+		return 0;
+	cachet__catalog_pending(cat, &batch);
+	rc = cat->b->record(cat->b, &batch);
+	if (rc == 0) {
+		cachet__catalog_pending_clear(cat);
+		return 0;
+	}
+	if (!cat->flush_warned) {
+		cat->flush_warned = true;
+		cachet__warn("cannot record cache hits and counters: %s", cachet_error_last()->message);
+	}
+	/* Keep the counters for a later try; hits beyond the cap are dropped
+	 * rather than grow without bound. */
+	if (cat->n_hits >= CACHET__PENDING_HITS_MAX)
+		cat->n_hits = 0;
+	return rc;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The store                                                              */
+
+bool cachet__catalog_in_store(const cachet_catalog *cat, const char *uri)
+{
+	return cat->store && strncmp(uri, cat->store_root, cat->store_root_len) == 0 &&
+	       uri[cat->store_root_len] == '/';
+}
+
+typedef struct prefix_sum {
+	bool want_size;
+	bool any;
+	uint64_t size;
+} prefix_sum;
+
+static int prefix_visit(const char *uri, const cachet_store_stat *st, void *payload)
+{
+	prefix_sum *ps = payload;
+	(void)uri;
+	ps->any = true;
+	ps->size += st->size;
+	return ps->want_size ? 0 : 1; /* existence: the first object will do */
+}
+
+int cachet__catalog_stat(cachet_catalog *cat, const char *uri, bool want_size, uint64_t *size)
+{
+	cachet_store_stat st;
+	cachet_buf prefix = CACHET_BUF_INIT;
+	prefix_sum ps = {want_size, false, 0};
+	size_t len = strlen(uri);
+	int rc;
+
+	*size = 0;
+	if (len == 0 || !cachet__catalog_in_store(cat, uri))
+		return CACHET_EUNSUPPORTED;
+	if (uri[len - 1] != '/') {
+		rc = cachet_store_stat_object(&st, cat->store, uri);
+		if (rc == 0) {
+			*size = st.size;
+			return 0;
+		}
+		if (rc == CACHET_EINVALID)
+			return CACHET_EUNSUPPORTED; /* not a URI the store can judge */
+		if (rc != CACHET_ENOTFOUND)
+			return rc;
+	}
+	/* Not an object: a directory (multipart blob, dataset of files) is
+	 * the prefix of its objects. */
+	rc = cachet__buf_puts(&prefix, uri);
+	if (rc == 0 && uri[len - 1] != '/')
+		rc = cachet__buf_putc(&prefix, '/');
+	if (rc == 0)
+		rc = cachet_store_list(cat->store, prefix.ptr, prefix_visit, &ps);
+	cachet__buf_dispose(&prefix);
+	if (rc == 1)
+		rc = 0;
+	if (rc == CACHET_EINVALID)
+		return CACHET_EUNSUPPORTED;
+	if (rc < 0)
+		return rc;
+	if (!ps.any)
+		return cachet__error(CACHET_ENOTFOUND, "'%s' is not in the store", uri);
+	*size = ps.size;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Lookup                                                                 */
+
+int cachet__check_key(const cachet_cache_key *key)
+{
+	if (key == NULL)
+		return cachet__error(CACHET_EINVALID, "no cache key");
+	const char *missing = !key->project || !*key->project ? "project"
+			      : !key->domain || !*key->domain ? "domain"
+			      : !key->name || !*key->name	  ? "name"
+			      : !key->version || !*key->version ? "version"
+			      : !key->tag || !*key->tag	  ? "tag"
+							  : NULL;
+	if (missing)
+		return cachet__error(CACHET_EINVALID, "cache key has no %s", missing);
+	return 0;
+}
+
+static int check_lookup_options(const cachet_lookup_options *opts)
+{
+	if (opts && opts->version != CACHET_LOOKUP_OPTIONS_VERSION)
+		return cachet__error(CACHET_EINVALID, "unsupported lookup options version %u",
+				     opts->version);
+	if (opts && opts->max_age_ms < 0)
+		return cachet__error(CACHET_EINVALID, "maximum cache age %lld ms is negative",
+				     (long long)opts->max_age_ms);
+	return 0;
+}
+
+/* out->message = the formatted text (best effort: NULL when out of memory). */
+CACHET__PRINTF(2, 3)
+static void set_message(char **msg, const char *fmt, ...)
+{
+	cachet_buf b = CACHET_BUF_INIT;
+	va_list ap;
+	char tmp[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	cachet__free(*msg);
+	*msg = NULL;
+	if (cachet__buf_puts(&b, tmp) == 0)
+		*msg = cachet__buf_detach(&b, NULL);
+	cachet__buf_dispose(&b);
+}
+
+/* Status LOOKUP_FAILURE for a failed call: the message is the error's. */
+static int lookup_error(cachet_lookup_result *out, int rc)
+{
+	out->status = CACHET_CACHE_LOOKUP_FAILURE;
+	out->reason = CACHET_MISS_CATALOG_ERROR;
+	set_message(&out->message, "%s", cachet_error_last()->message);
+	return rc;
+}
+
+typedef struct missing_ctx {
+	cachet_catalog *cat;
+	const char *name; /* the first output found missing */
+	char *uri;
+} missing_ctx;
+
+static int check_uri(void *ctx, const char *name, const char *uri)
+{
+	missing_ctx *mc = ctx;
+	uint64_t size;
+	int rc = cachet__catalog_stat(mc->cat, uri, false, &size);
+
+	if (rc == 0 || rc == CACHET_EUNSUPPORTED)
+		return 0;
+	if (rc != CACHET_ENOTFOUND)
+		return rc;
+	mc->name = name;
+	mc->uri = cachet__strdup(uri);
+	return mc->uri ? 1 : CACHET_ENOMEM;
+}
+
+/*
+ * The lookup without counting: fills out (status, reason, message,
+ * outputs). peek: change nothing (a missing output is reported, not
+ * evicted). Returns 0 when the catalog answered, < 0 on failure (status
+ * LOOKUP_FAILURE).
+ */
+static int lookup_core(cachet_lookup_result *out, cachet_catalog *cat,
+		       const cachet_cache_key *key, const cachet_lookup_options *opts, bool peek,
+		       int64_t *hit_ref)
+{
+	cachet__found f;
+	cachet_literal_map *outputs = NULL;
+	missing_ctx mc = {cat, NULL, NULL};
+	int64_t now = cachet__catalog_now(cat);
+	int rc;
+
+	*hit_ref = 0;
+	rc = cat->b->find(cat->b, &f, key);
+	if (rc == CACHET_ENOTFOUND) {
+		out->status = CACHET_CACHE_MISS;
+		out->reason = CACHET_MISS_NOT_FOUND;
+		set_message(&out->message, "no entry for tag '%s' of '%s/%s/%s/%s'", key->tag,
+			    key->project, key->domain, key->name, key->version);
+		return 0;
+	}
+	if (rc < 0)
+		return lookup_error(out, rc);
+	out->artifact_id = cachet__strdup(f.artifact_id);
+	if (out->artifact_id == NULL)
+		return lookup_error(out, CACHET_ENOMEM);
+	out->created_at_ms = f.created_at_ms;
+
+	if (opts && opts->max_age_ms > 0 && now - f.created_at_ms > opts->max_age_ms) {
+		out->status = CACHET_CACHE_MISS;
+		out->reason = CACHET_MISS_EXPIRED;
+		set_message(&out->message,
+			    "the entry is %lld ms old, older than the maximum age of %lld ms",
+			    (long long)(now - f.created_at_ms), (long long)opts->max_age_ms);
+		return 0;
+	}
+
+	int64_t ref = f.ref;
+	rc = cachet_literal_map_decode(&outputs, f.outputs, f.outputs_len, CACHET_FORMAT_PB);
+	if (rc == CACHET_ENOMEM)
+		return lookup_error(out, rc);
+	if (rc < 0) {
+		out->status = CACHET_CACHE_LOOKUP_FAILURE;
+		out->reason = CACHET_MISS_CORRUPT_ENTRY;
+		set_message(&out->message, "the outputs of artifact '%s' cannot be decoded: %s",
+			    out->artifact_id, cachet_error_last()->message);
+		return 0;
+	}
+	if (opts && opts->iface) {
+		rc = cachet__outputs_check(outputs, opts->iface->outputs);
+		if (rc == CACHET_ENOMEM) {
+			cachet_literal_map_free(outputs);
+			return lookup_error(out, rc);
+		}
+		if (rc < 0) {
+			cachet_literal_map_free(outputs);
+			out->status = CACHET_CACHE_LOOKUP_FAILURE;
+			out->reason = CACHET_MISS_INTERFACE_MISMATCH;
+			set_message(&out->message, "the cached outputs do not fit the interface: %s",
+				    cachet_error_last()->message);
+			return 0;
+		}
+	}
+	if (cat->store) {
+		rc = cachet__outputs_each_uri(outputs, check_uri, &mc);
+		if (rc < 0) {
+			cachet_literal_map_free(outputs);
+			cachet__free(mc.uri);
+			return lookup_error(out, rc);
+		}
+	}
+	if (mc.uri) {
+		/* mc.name points into outputs: free them at the end */
+		out->status = CACHET_CACHE_MISS;
+		out->reason = CACHET_MISS_MISSING_DATA;
+		if (peek) {
+			set_message(&out->message, "output '%s' names '%s', which is gone from the store",
+				    mc.name, mc.uri);
+		} else {
+			cachet__batch batch;
+			bool deleted = false;
+			cachet__catalog_pending(cat, &batch);
+			rc = cat->b->evict(cat->b, &deleted, &ref, 1, CACHET_EVICT_MISSING_DATA, mc.uri,
+					   now, &batch);
+			if (rc == 0) {
+				cachet__catalog_pending_clear(cat);
+				if (deleted)
+					count_key(cat, key, CACHET_COUNTER_EVICTED_MISSING_DATA);
+				set_message(&out->message,
+					    "output '%s' names '%s', which is gone from the store: "
+					    "entry evicted",
+					    mc.name, mc.uri);
+			} else {
+				set_message(&out->message,
+					    "output '%s' names '%s', which is gone from the store "
+					    "(the entry could not be evicted: %s)",
+					    mc.name, mc.uri, cachet_error_last()->message);
+			}
+		}
+		cachet__free(mc.uri);
+		cachet_literal_map_free(outputs);
+		return 0;
+	}
+	out->status = CACHET_CACHE_HIT;
+	out->reason = CACHET_MISS_NONE;
+	out->outputs = outputs;
+	*hit_ref = ref;
+	return 0;
+}
+
+static int counter_of_status(int status)
+{
+	switch (status) {
+	case CACHET_CACHE_HIT: return CACHET_COUNTER_HITS;
+	case CACHET_CACHE_MISS: return CACHET_COUNTER_MISSES;
+	default: return CACHET_COUNTER_LOOKUP_FAILURES;
+	}
+}
+
+/* Count the lookup's outcome and note the hit; then flush if due. */
+static void account(cachet_catalog *cat, const cachet_cache_key *key,
+		    const cachet_lookup_result *out, int64_t hit_ref)
+{
+	/* Bookkeeping must not turn an answer into an error: failures here
+	 * (out of memory) lose a count, nothing else. */
+	count_key(cat, key, counter_of_status(out->status));
+	if (out->status == CACHET_CACHE_HIT)
+		record_hit(cat, hit_ref, cachet__catalog_now(cat));
+	cachet__catalog_flush_due(cat, false);
+}
+
+static int lookup_start(cachet_lookup_result *out, cachet_catalog *cat,
+			const cachet_cache_key *key, const cachet_lookup_options *opts)
+{
+	memset(out, 0, sizeof *out);
+	out->status = CACHET_CACHE_LOOKUP_FAILURE;
+	out->reason = CACHET_MISS_CATALOG_ERROR;
+	int rc = cat ? 0 : cachet__error(CACHET_EINVALID, "lookup: no catalog");
+	if (rc == 0)
+		rc = cachet__check_key(key);
+	if (rc == 0)
+		rc = check_lookup_options(opts);
+	if (rc < 0)
+		lookup_error(out, rc);
+	return rc;
+}
+
+int cachet_catalog_lookup(cachet_lookup_result *out, cachet_catalog *cat,
+			  const cachet_cache_key *key, const cachet_lookup_options *opts)
+{
+	int64_t ref;
+	int rc;
+
+	if (out == NULL)
+		return cachet__error(CACHET_EINVALID, "lookup: no result pointer");
+	rc = lookup_start(out, cat, key, opts);
+	if (rc < 0)
+		return rc;
+	rc = lookup_core(out, cat, key, opts, false, &ref);
+	account(cat, key, out, ref);
+	if (rc < 0) /* the bookkeeping may have recorded another error */
+		lookup_error(out, rc);
+	return rc;
+}
+
+int cachet__catalog_peek(cachet_lookup_result *out, cachet_catalog *cat,
+			 const cachet_cache_key *key, const cachet_lookup_options *opts)
+{
+	int64_t ref;
+	int rc = lookup_start(out, cat, key, opts);
+	return rc < 0 ? rc : lookup_core(out, cat, key, opts, true, &ref);
+}
+
+void cachet_lookup_result_dispose(cachet_lookup_result *res)
+{
+	if (res == NULL)
+		return;
+	cachet__free(res->message);
+	cachet_literal_map_free(res->outputs);
+	cachet__free(res->artifact_id);
+	memset(res, 0, sizeof *res);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Put                                                                    */
+
+typedef struct size_ctx {
+	cachet_catalog *cat;
+	uint64_t total;
+} size_ctx;
+
+static int measure_uri(void *ctx, const char *name, const char *uri)
+{
+	size_ctx *sc = ctx;
+	uint64_t size;
+	int rc = cachet__catalog_stat(sc->cat, uri, true, &size);
+
+	if (rc == CACHET_EUNSUPPORTED)
+		return 0;
+	if (rc == CACHET_ENOTFOUND)
+		return cachet__error(CACHET_ENOTFOUND, "output '%s' names '%s', which is not in the store",
+				     name, uri);
+	if (rc < 0)
+		return rc;
+	sc->total += size;
+	return 0;
+}
+
+static int check_put_options(const cachet_put_options *opts)
+{
+	if (opts && opts->version != CACHET_PUT_OPTIONS_VERSION)
+		return cachet__error(CACHET_EINVALID, "unsupported put options version %u",
+				     opts->version);
+	if (opts && opts->n_ignore > 0 && opts->ignore == NULL)
+		return cachet__error(CACHET_EINVALID, "put options: %zu ignored inputs but no list",
+				     opts->n_ignore);
+	return 0;
+}
+
+static int put_core(cachet_put_result *out, cachet_catalog *cat, const cachet_cache_key *key,
+		    const cachet_literal_map *outputs, const cachet_put_options *opts)
+{
+	static const cachet_literal_map empty_map = {NULL, 0};
+	static const cachet_artifact_source no_source = {NULL, NULL, NULL, NULL, 0};
+	char *pb = NULL, *inputs_pb = NULL;
+	size_t pb_len = 0, inputs_len = 0;
+	cachet_input_hash *hashes = NULL;
+	size_t n_hashes = 0;
+	char artifact_id[37], dataset_uuid[37];
+	size_ctx sc = {cat, 0};
+	cachet__put_outcome oc;
+	cachet__batch batch;
+	int rc;
+
+	memset(&oc, 0, sizeof oc);
+	if (outputs == NULL)
+		outputs = &empty_map;
+	rc = cachet_literal_map_encode(&pb, &pb_len, outputs, CACHET_FORMAT_PB, 0);
+	if (rc < 0)
+		goto done;
+	if (cat->store) {
+		/* The store made each object durable before it returned; an
+		 * output it does not hold would be a hit on nothing. */
+		rc = cachet__outputs_each_uri(outputs, measure_uri, &sc);
+		if (rc < 0)
+			goto done;
+	}
+	if (opts && opts->inputs) {
+		rc = cachet_input_hashes(&hashes, &n_hashes, opts->inputs, opts->ignore,
+					 opts->n_ignore);
+		if (rc == 0)
+			rc = cachet__input_hashes_encode(&inputs_pb, &inputs_len, hashes, n_hashes);
+		if (rc < 0)
+			goto done;
+	}
+	rc = cachet__uuid4(artifact_id);
+	if (rc == 0)
+		rc = cachet__uuid4(dataset_uuid);
+	if (rc < 0)
+		goto done;
+
+	cachet__put_row row = {
+		.key = key,
+		.dataset_uuid = dataset_uuid,
+		.task_version = opts && opts->task_version ? opts->task_version : "",
+		.artifact_id = artifact_id,
+		.source = opts ? &opts->source : &no_source,
+		.outputs = pb ? pb : "",
+		.outputs_len = pb_len,
+		.inputs = inputs_pb,
+		.inputs_len = inputs_len,
+		.size_bytes = sc.total,
+		.now_ms = cachet__catalog_now(cat),
+	};
+	cachet__catalog_pending(cat, &batch);
+	rc = cat->b->put(cat->b, &oc, &row, opts && opts->overwrite, &batch);
+	if (rc < 0)
+		goto done;
+	cachet__catalog_pending_clear(cat);
+	out->artifact_id = cachet__strdup(oc.artifact_id);
+	if (out->artifact_id == NULL) {
+		rc = CACHET_ENOMEM;
+		goto done;
+	}
+	out->created = oc.created;
+	out->replaced = oc.replaced;
+done:
+	cachet_free(pb);
+	cachet_free(inputs_pb);
+	cachet_input_hashes_free(hashes, n_hashes);
+	return rc;
+}
+
+int cachet_catalog_put(cachet_put_result *out, cachet_catalog *cat, const cachet_cache_key *key,
+		       const cachet_literal_map *outputs, const cachet_put_options *opts)
+{
+	int rc;
+
+	if (out == NULL)
+		return cachet__error(CACHET_EINVALID, "put: no result pointer");
+	memset(out, 0, sizeof *out);
+	out->status = CACHET_CACHE_PUT_FAILURE;
+	rc = cat ? 0 : cachet__error(CACHET_EINVALID, "put: no catalog");
+	if (rc == 0)
+		rc = cachet__check_key(key);
+	if (rc == 0)
+		rc = check_put_options(opts);
+	if (rc < 0) {
+		set_message(&out->message, "%s", cachet_error_last()->message);
+		return rc;
+	}
+	rc = put_core(out, cat, key, outputs, opts);
+	if (rc < 0) {
+		/* Keep the message before the bookkeeping can replace it. */
+		set_message(&out->message, "%s", cachet_error_last()->message);
+		cachet__free(out->artifact_id);
+		out->artifact_id = NULL;
+		count_key(cat, key, CACHET_COUNTER_PUT_FAILURES);
+		cachet__catalog_flush_due(cat, false);
+		cachet__error(rc, "%s", out->message ? out->message : "put failed");
+		return rc;
+	}
+	out->status = CACHET_CACHE_POPULATED;
+	count_key(cat, key, CACHET_COUNTER_POPULATED);
+	cachet__catalog_flush_due(cat, false);
+	return 0;
+}
+
+void cachet_put_result_dispose(cachet_put_result *res)
+{
+	if (res == NULL)
+		return;
+	cachet__free(res->message);
+	cachet__free(res->artifact_id);
+	memset(res, 0, sizeof *res);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Reservations                                                           */
+
+static int reserve_core(cachet_reservation *out, cachet_catalog *cat, const cachet_cache_key *key,
+			const char *owner, int64_t heartbeat_ms)
+{
+	cachet__batch batch;
+	bool taken = false;
+	int64_t now = cachet__catalog_now(cat);
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = cachet__check_key(key);
+	if (rc < 0)
+		return rc;
+	if (owner == NULL || *owner == '\0')
+		return cachet__error(CACHET_EINVALID, "reserve: no owner id");
+	if (heartbeat_ms <= 0 || heartbeat_ms > cat->max_heartbeat_ms)
+		heartbeat_ms = cat->max_heartbeat_ms;
+	cachet__catalog_pending(cat, &batch);
+	rc = cat->b->reserve(cat->b, out, &taken, key, owner, heartbeat_ms,
+			     now + heartbeat_ms * cat->grace_multiplier, now, &batch);
+	if (rc < 0)
+		return rc;
+	cachet__catalog_pending_clear(cat);
+	if (taken)
+		count_key(cat, key, CACHET_COUNTER_RESERVATIONS_ACQUIRED);
+	return 0;
+}
+
+int cachet_catalog_reserve(cachet_reservation *out, cachet_catalog *cat,
+			   const cachet_cache_key *key, const char *owner, int64_t heartbeat_ms)
+{
+	if (out == NULL || cat == NULL)
+		return cachet__error(CACHET_EINVALID, "reserve: no %s", out ? "catalog" : "result pointer");
+	int rc = reserve_core(out, cat, key, owner, heartbeat_ms);
+	if (rc == 0)
+		cachet__catalog_flush_due(cat, false);
+	return rc;
+}
+
+int cachet_catalog_release(cachet_catalog *cat, const cachet_cache_key *key, const char *owner)
+{
+	cachet__batch batch;
+	bool released = false;
+	int rc;
+
+	if (cat == NULL)
+		return cachet__error(CACHET_EINVALID, "release: no catalog");
+	rc = cachet__check_key(key);
+	if (rc < 0)
+		return rc;
+	if (owner == NULL || *owner == '\0')
+		return cachet__error(CACHET_EINVALID, "release: no owner id");
+	cachet__catalog_pending(cat, &batch);
+	rc = cat->b->release(cat->b, &released, key, owner, &batch);
+	if (rc < 0)
+		return rc;
+	cachet__catalog_pending_clear(cat);
+	if (released)
+		count_key(cat, key, CACHET_COUNTER_RESERVATIONS_RELEASED);
+	cachet__catalog_flush_due(cat, false);
+	return 0;
+}
+
+void cachet_reservation_dispose(cachet_reservation *res)
+{
+	if (res == NULL)
+		return;
+	cachet__free(res->owner_id);
+	memset(res, 0, sizeof *res);
+}
+
+static void sleep_ms(int64_t ms)
+{
+	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int cachet_catalog_get_or_reserve(cachet_lookup_result *out, cachet_catalog *cat,
+				  const cachet_cache_key *key, const cachet_lookup_options *lookup,
+				  const cachet_serialize_options *opts)
+{
+	int64_t ref = 0, start = monotonic_ms();
+	int rc;
+
+	if (out == NULL)
+		return cachet__error(CACHET_EINVALID, "lookup: no result pointer");
+	rc = lookup_start(out, cat, key, lookup);
+	if (rc == 0 && (opts == NULL || opts->version != CACHET_SERIALIZE_OPTIONS_VERSION))
+		rc = lookup_error(out, cachet__error(CACHET_EINVALID,
+						     opts ? "unsupported serialize options version"
+							  : "serialize: no options (an owner is needed)"));
+	if (rc == 0 && (opts->owner == NULL || *opts->owner == '\0'))
+		rc = lookup_error(out, cachet__error(CACHET_EINVALID, "serialize: no owner id"));
+	if (rc < 0)
+		return rc;
+	int64_t poll = opts->poll_ms > 0 ? opts->poll_ms : 100;
+
+	for (;;) {
+		cachet_reservation res;
+
+		rc = lookup_core(out, cat, key, lookup, false, &ref);
+		if (rc < 0 || out->status != CACHET_CACHE_MISS)
+			break;
+		rc = reserve_core(&res, cat, key, opts->owner, opts->heartbeat_ms);
+		if (rc < 0) {
+			lookup_error(out, rc);
+			break;
+		}
+		bool acquired = res.acquired;
+		cachet_reservation_dispose(&res);
+		if (acquired) {
+			/* Between our miss and our reservation another owner may
+			 * have put and released: look again before computing. */
+			bool waited = out->waited;
+			cachet_lookup_result_dispose(out);
+			out->waited = waited;
+			rc = lookup_core(out, cat, key, lookup, false, &ref);
+			if (rc == 0 && out->status == CACHET_CACHE_MISS) {
+				out->reserved = true;
+				break;
+			}
+			int rel = cachet_catalog_release(cat, key, opts->owner);
+			if (rc == 0 && rel < 0) /* a hit all the same; it lapses */
+				cachet__warn("cannot release the reservation: %s",
+					     cachet_error_last()->message);
+			break;
+		}
+		if (!out->waited) {
+			out->waited = true;
+			count_key(cat, key, CACHET_COUNTER_RESERVATIONS_WAITED);
+		}
+		if (opts->wait_limit_ms > 0 && monotonic_ms() - start >= opts->wait_limit_ms) {
+			out->reason = CACHET_MISS_RESERVED;
+			set_message(&out->message,
+				    "another execution holds the reservation; gave up waiting after "
+				    "%lld ms",
+				    (long long)opts->wait_limit_ms);
+			break;
+		}
+		/* A miss while waiting is not an answer yet: forget it. */
+		cachet_lookup_result_dispose(out);
+		out->waited = true;
+		sleep_ms(poll);
+	}
+	account(cat, key, out, ref);
+	if (rc < 0)
+		lookup_error(out, rc);
+	return rc;
+}

@@ -1,0 +1,410 @@
+/*
+ * Validation of a workflow before anything runs: names, references,
+ * bindings, types and cycles. Every problem is collected (not only the
+ * first), each with the caller's location token, so that a workflow
+ * file's author sees them all at once.
+ */
+#include "engine/internal.h"
+
+#include "util/alloc.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct problems_ctx {
+	cachet_problems *out; /* NULL: stop at the first problem */
+	size_t n;
+	int rc; /* ENOMEM when recording failed */
+	char *first_where;
+	char *first_message;
+} problems_ctx;
+
+static void add_problem(problems_ctx *pc, const char *where, const char *node, const char *fmt,
+			...) CACHET__PRINTF(4, 5);
+
+static void add_problem(problems_ctx *pc, const char *where, const char *node, const char *fmt,
+			...)
+{
+	cachet_buf b = CACHET_BUF_INIT;
+	cachet_problem *grown, *p;
+	char *msg;
+	va_list ap;
+
+	if (pc->rc < 0)
+		return;
+	va_start(ap, fmt);
+	{
+		char tmp[2048];
+		vsnprintf(tmp, sizeof tmp, fmt, ap);
+		if (cachet__buf_puts(&b, tmp) < 0) {
+			va_end(ap);
+			pc->rc = CACHET_ENOMEM;
+			return;
+		}
+	}
+	va_end(ap);
+	msg = cachet__buf_detach(&b, NULL);
+	cachet__buf_dispose(&b);
+	if (!msg) {
+		pc->rc = CACHET_ENOMEM;
+		return;
+	}
+	if (pc->n == 0) {
+		pc->first_message = msg;
+		if (where && !(pc->first_where = cachet__strdup(where)))
+			pc->rc = CACHET_ENOMEM;
+		pc->n++;
+		if (!pc->out)
+			return;
+		if (!(msg = cachet__strdup(msg))) {
+			pc->rc = CACHET_ENOMEM;
+			return;
+		}
+	} else {
+		pc->n++;
+		if (!pc->out) {
+			cachet__free(msg);
+			return;
+		}
+	}
+	grown = cachet__reallocarray(pc->out->items, pc->out->n + 1, sizeof *grown);
+	if (!grown) {
+		cachet__free(msg);
+		pc->rc = CACHET_ENOMEM;
+		return;
+	}
+	pc->out->items = grown;
+	p = &grown[pc->out->n++];
+	p->message = msg;
+	p->where = where ? cachet__strdup(where) : NULL;
+	p->node = node ? cachet__strdup(node) : NULL;
+	if ((where && !p->where) || (node && !p->node))
+		pc->rc = CACHET_ENOMEM;
+}
+
+static char *describe(const cachet_literal_type *t)
+{
+	char *s = NULL;
+	(void)cachet_literal_type_describe(&s, t);
+	return s;
+}
+
+/* Check one binding's source against the type it must fit. what: "node
+ * 'bar': input 'df'" or "workflow output 'v'". to: the required type
+ * (NULL: any, for workflow outputs). */
+static void check_source(problems_ctx *pc, const cachet_workflow *wf, const wf_binding *b,
+			 const char *node, const char *what, const cachet_literal_type *to)
+{
+	const cachet_source *src = &b->info.src;
+	const cachet_literal_type *from = NULL;
+	char source_desc[600];
+	char *why = NULL;
+
+	switch (src->kind) {
+	case CACHET_SOURCE_INPUT: {
+		size_t i = cachet__workflow_find_input(wf, src->name);
+		if (i == SIZE_MAX) {
+			add_problem(pc, b->where, node, "%s: no workflow input '%s'", what, src->name);
+			return;
+		}
+		from = wf->inputs[i]->type;
+		snprintf(source_desc, sizeof source_desc, "workflow input '%s'", src->name);
+		break;
+	}
+	case CACHET_SOURCE_OUTPUT: {
+		size_t i = cachet__workflow_find_node(wf, src->node);
+		const cachet_variable *v;
+		if (i == SIZE_MAX) {
+			add_problem(pc, b->where, node, "%s: no node '%s'", what, src->node);
+			return;
+		}
+		v = cachet_variable_map_get(wf->nodes[i]->task->iface->outputs, src->name);
+		if (!v) {
+			add_problem(pc, b->where, node, "%s: node '%s' has no output '%s'", what,
+				    src->node, src->name);
+			return;
+		}
+		from = v->type;
+		snprintf(source_desc, sizeof source_desc, "output '%s' of node '%s'", src->name,
+			 src->node);
+		break;
+	}
+	case CACHET_SOURCE_CONSTANT:
+		if (to && !cachet__literal_fits(src->value, to, &why)) {
+			char *tn = describe(to);
+			add_problem(pc, b->where, node, "%s: the constant does not fit %s: %s", what,
+				    tn ? tn : "the type", why ? why : "wrong kind of value");
+			cachet__free(tn);
+			cachet__free(why);
+		}
+		return;
+	}
+	if (to && from && !cachet_literal_type_compatible(from, to, &why)) {
+		char *tn = describe(to), *fn = describe(from);
+		add_problem(pc, b->where, node, "%s is %s but %s is %s%s%s", what, tn ? tn : "?",
+			    source_desc, fn ? fn : "?", why ? ": " : "", why ? why : "");
+		cachet__free(tn);
+		cachet__free(fn);
+		cachet__free(why);
+	}
+}
+
+static void check_inputs(problems_ctx *pc, const cachet_workflow *wf)
+{
+	for (size_t i = 0; i < wf->n_inputs; i++) {
+		const wf_input *in = wf->inputs[i];
+		char *why = NULL;
+		if (cachet__workflow_find_input(wf, in->name) != i) {
+			add_problem(pc, in->where, NULL, "workflow input '%s' is declared twice",
+				    in->name);
+			continue;
+		}
+		if (in->def && !cachet__literal_fits(in->def, in->type, &why)) {
+			char *tn = describe(in->type);
+			add_problem(pc, in->where, NULL,
+				    "workflow input '%s': the default does not fit %s: %s", in->name,
+				    tn ? tn : "the type", why ? why : "wrong kind of value");
+			cachet__free(tn);
+		}
+		cachet__free(why);
+	}
+}
+
+static void check_node(problems_ctx *pc, const cachet_workflow *wf, size_t idx)
+{
+	const wf_node *n = wf->nodes[idx];
+	const cachet_variable_map *ins = n->task->iface->inputs;
+	char what[600];
+
+	if (!cachet__valid_node_name(n->name)) {
+		add_problem(pc, n->where, n->name,
+			    "node '%s': invalid name (use letters, digits, '_', '-' and '.')",
+			    n->name);
+	}
+	if (cachet__workflow_find_node(wf, n->name) != idx) {
+		const wf_node *first = wf->nodes[cachet__workflow_find_node(wf, n->name)];
+		if (first->where)
+			add_problem(pc, n->where, n->name,
+				    "node '%s' is defined twice (first at %s)", n->name,
+				    first->where);
+		else
+			add_problem(pc, n->where, n->name, "node '%s' is defined twice", n->name);
+		return;
+	}
+	for (size_t j = 0; j < n->n_bindings; j++) {
+		const wf_binding *b = n->bindings[j];
+		const cachet_variable *v = cachet_variable_map_get(ins, b->input);
+		bool twice = false;
+
+		for (size_t k = 0; k < j && !twice; k++)
+			twice = !strcmp(n->bindings[k]->input, b->input);
+		if (twice) {
+			add_problem(pc, b->where, n->name, "node '%s': input '%s' is bound twice",
+				    n->name, b->input);
+			continue;
+		}
+		snprintf(what, sizeof what, "node '%s': input '%s'", n->name, b->input);
+		if (!v) {
+			add_problem(pc, b->where, n->name, "%s: task '%s' has no such input", what,
+				    n->task->name);
+			/* still report a source that does not exist */
+			check_source(pc, wf, b, n->name, what, NULL);
+			continue;
+		}
+		check_source(pc, wf, b, n->name, what, v->type);
+	}
+	for (size_t k = 0; ins && k < ins->n_variables; k++) {
+		const char *name = ins->variables[k].key;
+		bool bound = false;
+		for (size_t j = 0; j < n->n_bindings && !bound; j++)
+			bound = !strcmp(n->bindings[j]->input, name);
+		if (!bound)
+			add_problem(pc, n->where, n->name, "node '%s': input '%s' is not bound",
+				    n->name, name);
+	}
+}
+
+static void check_outputs(problems_ctx *pc, const cachet_workflow *wf)
+{
+	char what[600];
+
+	for (size_t i = 0; i < wf->n_outputs; i++) {
+		const wf_binding *b = wf->outputs[i];
+		bool twice = false;
+		for (size_t k = 0; k < i && !twice; k++)
+			twice = !strcmp(wf->outputs[k]->input, b->input);
+		if (twice) {
+			add_problem(pc, b->where, NULL, "workflow output '%s' is declared twice",
+				    b->input);
+			continue;
+		}
+		snprintf(what, sizeof what, "workflow output '%s'", b->input);
+		check_source(pc, wf, b, NULL, what, NULL);
+	}
+}
+
+/*
+ * Cycles: an iterative depth-first search along the data flow (from a
+ * node to the nodes that read its outputs). A back edge closes a cycle,
+ * reported once, from the node it returns to.
+ */
+typedef struct edge {
+	size_t to;
+	const wf_binding *b; /* the binding of `to` that reads the edge's source */
+} edge;
+
+static void check_cycles(problems_ctx *pc, const cachet_workflow *wf)
+{
+	size_t n = wf->n_nodes, *start = NULL, *fill = NULL, *stack = NULL, *pos = NULL;
+	edge *edges = NULL;
+	unsigned char *color = NULL; /* 0 white, 1 on the stack, 2 done */
+	size_t n_edges = 0;
+
+	if (!n)
+		return;
+	start = cachet__calloc(n + 1, sizeof *start);
+	fill = cachet__calloc(n + 1, sizeof *fill);
+	stack = cachet__calloc(n, sizeof *stack);
+	pos = cachet__calloc(n, sizeof *pos);
+	color = cachet__calloc(n, 1);
+	if (!start || !fill || !stack || !pos || !color)
+		goto oom;
+	/* count, then place the edges (CSR by source node) */
+	for (size_t i = 0; i < n; i++) {
+		if (cachet__workflow_find_node(wf, wf->nodes[i]->name) != i)
+			continue;
+		for (size_t j = 0; j < wf->nodes[i]->n_bindings; j++) {
+			const wf_binding *b = wf->nodes[i]->bindings[j];
+			size_t from;
+			if (b->info.src.kind != CACHET_SOURCE_OUTPUT)
+				continue;
+			from = cachet__workflow_find_node(wf, b->src_node);
+			if (from != SIZE_MAX) {
+				start[from + 1]++;
+				n_edges++;
+			}
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		start[i + 1] += start[i];
+	if (n_edges && !(edges = cachet__calloc(n_edges, sizeof *edges)))
+		goto oom;
+	memcpy(fill, start, (n + 1) * sizeof *start);
+	for (size_t i = 0; i < n; i++) {
+		if (cachet__workflow_find_node(wf, wf->nodes[i]->name) != i)
+			continue;
+		for (size_t j = 0; j < wf->nodes[i]->n_bindings; j++) {
+			const wf_binding *b = wf->nodes[i]->bindings[j];
+			size_t from;
+			if (b->info.src.kind != CACHET_SOURCE_OUTPUT)
+				continue;
+			from = cachet__workflow_find_node(wf, b->src_node);
+			if (from != SIZE_MAX)
+				edges[fill[from]++] = (edge){i, b};
+		}
+	}
+	for (size_t root = 0; root < n; root++) {
+		size_t depth = 0;
+		if (color[root])
+			continue;
+		stack[depth] = root;
+		pos[depth++] = start[root];
+		color[root] = 1;
+		while (depth) {
+			size_t v = stack[depth - 1];
+			if (pos[depth - 1] == start[v + 1]) {
+				color[v] = 2;
+				depth--;
+				continue;
+			}
+			{
+				const edge *e = &edges[pos[depth - 1]++];
+				if (color[e->to] == 0) {
+					color[e->to] = 1;
+					stack[depth] = e->to;
+					pos[depth++] = start[e->to];
+				} else if (color[e->to] == 1) {
+					/* the cycle: from e->to on the stack up to v, back to e->to */
+					cachet_buf b = CACHET_BUF_INIT;
+					size_t k = depth;
+					while (k > 0 && stack[k - 1] != e->to)
+						k--;
+					for (size_t m = k - 1; m < depth; m++)
+						cachet__buf_printf(&b, "%s -> ",
+								   wf->nodes[stack[m]]->name);
+					cachet__buf_puts(&b, wf->nodes[e->to]->name);
+					if (!b.ptr)
+						goto oom;
+					add_problem(pc, e->b->where, wf->nodes[e->to]->name,
+						    "node '%s': input '%s': cycle: %s",
+						    wf->nodes[e->to]->name, e->b->input, b.ptr);
+					cachet__buf_dispose(&b);
+				}
+			}
+		}
+	}
+	goto done;
+oom:
+	pc->rc = CACHET_ENOMEM;
+done:
+	cachet__free(start);
+	cachet__free(fill);
+	cachet__free(stack);
+	cachet__free(pos);
+	cachet__free(color);
+	cachet__free(edges);
+}
+
+int cachet_workflow_validate(cachet_problems *out, const cachet_workflow *wf)
+{
+	problems_ctx pc = {0};
+	int rc;
+
+	if (out) {
+		out->items = NULL;
+		out->n = 0;
+	}
+	if (!wf)
+		return cachet__error(CACHET_EINVALID, "cachet_workflow_validate: wf is NULL");
+	pc.out = out;
+	check_inputs(&pc, wf);
+	for (size_t i = 0; i < wf->n_nodes; i++)
+		check_node(&pc, wf, i);
+	for (size_t i = 0; i < wf->n_orphans; i++) {
+		const wf_binding *b = wf->orphans[i];
+		add_problem(&pc, b->where, NULL, "binding of input '%s': no node '%s'", b->input,
+			    b->node);
+	}
+	check_outputs(&pc, wf);
+	check_cycles(&pc, wf);
+	if (pc.rc < 0) {
+		rc = cachet__error_oom();
+		cachet_problems_dispose(out);
+	} else if (pc.n) {
+		if (pc.first_where)
+			rc = cachet__error(CACHET_EINVALID, "%s: %s", pc.first_where,
+					   pc.first_message);
+		else
+			rc = cachet__error(CACHET_EINVALID, "%s", pc.first_message);
+	} else {
+		rc = 0;
+	}
+	cachet__free(pc.first_where);
+	cachet__free(pc.first_message);
+	return rc;
+}
+
+void cachet_problems_dispose(cachet_problems *problems)
+{
+	if (!problems)
+		return;
+	for (size_t i = 0; i < problems->n; i++) {
+		cachet__free(problems->items[i].where);
+		cachet__free(problems->items[i].node);
+		cachet__free(problems->items[i].message);
+	}
+	cachet__free(problems->items);
+	problems->items = NULL;
+	problems->n = 0;
+}

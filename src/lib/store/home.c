@@ -1,0 +1,149 @@
+/*
+ * The cachet home: which directory it is, and its layout.
+ */
+#include "cachet/home.h"
+
+#include "store/fs.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/*
+ * path made absolute (from the current directory when relative), with
+ * "//", "/./" and trailing '/' tidied away. ".." is kept: resolving it
+ * lexically would be wrong across symbolic links.
+ */
+static int absolute(char **out, const char *path, const char *what)
+{
+	cachet_buf b = CACHET_BUF_INIT;
+	char cwd[PATH_MAX];
+	int rc;
+
+	*out = NULL;
+	if (path[0] != '/') {
+		if (getcwd(cwd, sizeof cwd) == NULL)
+			return cachet__error(CACHET_EINVALID,
+					     "cannot make %s '%s' absolute: %s", what, path,
+					     cachet__strerror(errno));
+		if ((rc = cachet__buf_puts(&b, cwd)) < 0)
+			goto done;
+	}
+	for (const char *p = path; *p != '\0';) {
+		size_t n = strcspn(p, "/");
+		if (n > 0 && !(n == 1 && p[0] == '.')) {
+			if ((rc = cachet__buf_putc(&b, '/')) < 0 ||
+			    (rc = cachet__buf_put(&b, p, n)) < 0)
+				goto done;
+		}
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	if (b.len == 0 && (rc = cachet__buf_putc(&b, '/')) < 0)
+		goto done;
+	*out = cachet__buf_detach(&b, NULL);
+	rc = *out ? 0 : CACHET_ENOMEM;
+done:
+	cachet__buf_dispose(&b);
+	return rc;
+}
+
+static const char *env(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : NULL;
+}
+
+int cachet_home_resolve(char **out, const char *explicit_dir)
+{
+	const char *v;
+	char *base = NULL;
+	int rc;
+
+	*out = NULL;
+	if (explicit_dir != NULL && *explicit_dir != '\0')
+		return absolute(out, explicit_dir, "home directory");
+	if ((v = env("CACHET_HOME")) != NULL)
+		return absolute(out, v, "$CACHET_HOME");
+	if ((v = env("XDG_CACHE_HOME")) != NULL && v[0] == '/') {
+		base = cachet__path_join(v, '/', "cachet");
+	} else if ((v = env("HOME")) != NULL) {
+		base = cachet__path_join(v, '/', ".cache/cachet");
+	} else {
+		return cachet__error(CACHET_EINVALID,
+				     "cannot find the cachet home: neither CACHET_HOME, "
+				     "XDG_CACHE_HOME nor HOME is set (use --home)");
+	}
+	if (base == NULL)
+		return CACHET_ENOMEM;
+	rc = absolute(out, base, "home directory");
+	cachet__free(base);
+	return rc;
+}
+
+static int ensure_dir(const char *path)
+{
+	size_t failed = 0;
+
+	if (cachet__mkdirs(path, 0700, &failed) == 0)
+		return 0;
+	int err = errno;
+	char *part = cachet__strndup(path, failed);
+	if (part == NULL)
+		return CACHET_ENOMEM;
+	int rc = cachet__error(CACHET_EIO, "cannot create directory '%s': %s", part,
+			       cachet__strerror(err));
+	cachet__free(part);
+	return rc;
+}
+
+int cachet_home_ensure(const char *home)
+{
+	static const char *const subdirs[] = {"store", "state"};
+	int rc;
+
+	if (home == NULL || *home == '\0')
+		return cachet__error(CACHET_EINVALID, "no cachet home directory given");
+	if ((rc = ensure_dir(home)) < 0)
+		return rc;
+	for (size_t i = 0; i < sizeof subdirs / sizeof subdirs[0]; i++) {
+		char *sub = cachet__path_join(home, '/', subdirs[i]);
+		if (sub == NULL)
+			return CACHET_ENOMEM;
+		rc = ensure_dir(sub);
+		cachet__free(sub);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* "<home>/<rel>", without doubling a '/' that ends home ("/" as home). */
+static int home_path(char **out, const char *home, const char *rel)
+{
+	size_t n = strlen(home);
+	*out = cachet__path_join(home, n > 0 && home[n - 1] == '/' ? 0 : '/', rel);
+	return *out ? 0 : CACHET_ENOMEM;
+}
+
+int cachet_home_store_dir(char **out, const char *home)
+{
+	return home_path(out, home, "store");
+}
+
+int cachet_home_stat_cache_path(char **out, const char *home)
+{
+	return home_path(out, home, "state/stat-cache.db");
+}
+
+int cachet_home_catalog_path(char **out, const char *home)
+{
+	return home_path(out, home, "catalog.db");
+}

@@ -1,0 +1,416 @@
+/*
+ * Offloading: copy a local file or directory into the store, hashing it in
+ * the same pass, and return the Literal that names it (Blob or
+ * StructuredDataset, uri + hash).
+ *
+ * A directory is listed by the digest layer's walk (so offloading refuses
+ * exactly what `cachet hash` refuses), then its files are copied by a pool
+ * of threads, each file read once through a hasher; the directory digest
+ * is computed over the (relative path, file digest) list, which is what
+ * `cachet hash` computes for the same directory.
+ */
+#define _DEFAULT_SOURCE /* realpath */
+
+#include "store/copy.h"
+
+#include "digest/walk.h"
+#include "store/fs.h"
+#include "store/uri.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/utf8.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_THREADS 64
+
+/* ---- progress ---- */
+
+#define REPORT_NS 100000000 /* at most one progress report per 100 ms */
+
+typedef struct progress {
+	const cachet_hash_options *opts;
+	atomic_uint_fast64_t done; /* bytes read, by any thread */
+	uint64_t total;
+	int64_t last; /* when it was last reported (monotonic ns) */
+} progress;
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Report to the caller's callback, on the calling thread only: at most
+ * every 100 ms, and once more at the end (final). */
+static void report(progress *p, bool final)
+{
+	if (p->opts == NULL || p->opts->progress == NULL)
+		return;
+	int64_t now = mono_ns();
+	if (!final && now - p->last < REPORT_NS)
+		return;
+	p->last = now;
+	p->opts->progress(atomic_load(&p->done), p->total, p->opts->progress_payload);
+}
+
+/* A copy's tick, on the calling thread: report everything done so far. */
+static void tick(void *payload, uint64_t done)
+{
+	(void)done;
+	report(payload, false);
+}
+
+/* ---- one file ---- */
+
+static int offload_file(cachet_literal *lit, cachet_store *store, const char *uri,
+			const char *path, const char *show, cachet_digest alg, progress *pr)
+{
+	cachet__hasher *h = NULL;
+	uint8_t digest[CACHET__DIGEST_MAX];
+	char *hash = NULL;
+	cachet__copy_opts o = {.pipelined = true, .bytes_done = &pr->done,
+			       .tick = tick, .tick_payload = pr};
+	int rc;
+
+	if ((rc = cachet__hasher_new(&h, alg)) < 0)
+		return rc;
+	if ((rc = cachet__copy_in(h, store, uri, path, show, &o)) < 0)
+		goto done;
+	report(pr, true);
+	if ((rc = cachet__hasher_final(h, digest)) < 0 ||
+	    (rc = cachet__digest_format(&hash, alg, false, digest)) < 0 ||
+	    (rc = cachet_literal_set_hash(lit, hash)) < 0) {
+		/* Leave no object that no Literal names. */
+		int saved = rc;
+		char msg[1024];
+		snprintf(msg, sizeof msg, "%s", cachet_error_last()->message);
+		(void)cachet_store_delete(store, uri);
+		rc = cachet__error(saved, "%s", msg);
+	}
+done:
+	cachet__free(hash);
+	cachet__hasher_free(h);
+	return rc;
+}
+
+/* ---- a directory, by a pool of threads ---- */
+
+typedef struct pool {
+	cachet_store *store;
+	const char *base_uri; /* "<prefix>/<name>" */
+	const char *show;     /* the directory as messages name it */
+	cachet__walk *walk;
+	cachet__dir_entry *entries; /* entries[i] for walk->files[i] */
+	char **committed; /* the URI of each file committed so far, else NULL */
+	cachet_digest alg;
+	progress *pr;
+	bool inline_run; /* the calling thread runs the only worker */
+	atomic_size_t next;
+	atomic_bool cancel;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned int running;
+	int err; /* the first failure, carried over from its thread */
+	char msg[1024];
+} pool;
+
+static void fail(pool *p, int rc)
+{
+	pthread_mutex_lock(&p->lock);
+	if (p->err == 0) {
+		p->err = rc;
+		snprintf(p->msg, sizeof p->msg, "%s", cachet_error_last()->message);
+	}
+	atomic_store(&p->cancel, true);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static int copy_one(pool *p, cachet__hasher *h, size_t i)
+{
+	const cachet__walk_file *f = &p->walk->files[i];
+	char show[CACHET__SHOW_MAX];
+	char *uri = NULL;
+	cachet__copy_opts o = {.bytes_done = &p->pr->done, .cancel = &p->cancel};
+	int rc;
+
+	if (p->inline_run) {
+		o.tick = tick;
+		o.tick_payload = p->pr;
+	}
+	cachet__path_show(show, p->show, f->rel);
+	if ((rc = cachet_store_join(&uri, p->base_uri, f->rel)) < 0)
+		return rc;
+	if ((rc = cachet__copy_in(h, p->store, uri, f->path, show, &o)) == 0) {
+		/* Kept for the rollback, which then needs no allocation. */
+		p->committed[i] = uri;
+		uri = NULL;
+		rc = cachet__hasher_final(h, p->entries[i].digest);
+	}
+	cachet__free(uri);
+	return rc;
+}
+
+static void *worker(void *arg)
+{
+	pool *p = arg;
+	cachet__hasher *h = NULL;
+	int rc = cachet__hasher_new(&h, p->alg);
+
+	if (rc < 0)
+		fail(p, rc);
+	while (rc == 0 && !atomic_load(&p->cancel)) {
+		size_t i = atomic_fetch_add(&p->next, 1);
+		if (i >= p->walk->n)
+			break;
+		if ((rc = copy_one(p, h, i)) < 0)
+			fail(p, rc);
+	}
+	cachet__hasher_free(h);
+	pthread_mutex_lock(&p->lock);
+	p->running--;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+static unsigned int thread_count(const cachet_hash_options *opts, size_t files)
+{
+	long n = opts && opts->threads ? (long)opts->threads : sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	if (n > MAX_THREADS)
+		n = MAX_THREADS;
+	if ((size_t)n > files)
+		n = (long)(files ? files : 1);
+	return (unsigned int)n;
+}
+
+/* Run the pool; the calling thread reports progress while it waits. */
+static void run_pool(pool *p, unsigned int nthreads)
+{
+	pthread_t tids[MAX_THREADS];
+	unsigned int started = 0;
+
+	p->running = nthreads;
+	if (nthreads > 1) {
+		for (; started < nthreads; started++)
+			if (pthread_create(&tids[started], NULL, worker, p) != 0)
+				break;
+		pthread_mutex_lock(&p->lock);
+		p->running -= nthreads - started; /* those that did not start */
+		pthread_mutex_unlock(&p->lock);
+	}
+	if (started == 0) {
+		/* One worker (or no thread could start): this thread works,
+		 * ticking the progress itself. */
+		p->running = 1;
+		p->inline_run = true;
+		worker(p);
+		return;
+	}
+	pthread_mutex_lock(&p->lock);
+	while (p->running > 0) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 100000000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&p->cond, &p->lock, &until);
+		pthread_mutex_unlock(&p->lock);
+		report(p->pr, false);
+		pthread_mutex_lock(&p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
+	for (unsigned int i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+}
+
+static int offload_dir(cachet_literal *lit, cachet_store *store, const char *uri,
+		       const char *path, const char *show, const cachet_hash_options *opts,
+		       cachet_digest alg, progress *pr)
+{
+	cachet__walk walk = CACHET__WALK_INIT;
+	char *hash = NULL;
+	pool p = {.store = store, .base_uri = uri, .show = show, .walk = &walk, .alg = alg,
+		  .pr = pr};
+	uint8_t digest[CACHET__DIGEST_MAX];
+	int rc;
+
+	if ((rc = cachet__walk_dir(&walk, path, show)) < 0)
+		return rc;
+	pr->total = walk.bytes;
+	if (walk.n > 0 && ((p.entries = cachet__calloc(walk.n, sizeof *p.entries)) == NULL ||
+			   (p.committed = cachet__calloc(walk.n, sizeof *p.committed)) == NULL)) {
+		rc = CACHET_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < walk.n; i++)
+		p.entries[i].path = walk.files[i].rel; /* borrowed */
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.cond, NULL);
+	run_pool(&p, thread_count(opts, walk.n));
+	pthread_cond_destroy(&p.cond);
+	pthread_mutex_destroy(&p.lock);
+	if (p.err < 0) {
+		rc = cachet__error(p.err, "%s", p.msg);
+		goto done;
+	}
+	report(pr, true);
+	if ((rc = cachet__dir_digest(digest, alg, p.entries, walk.n)) < 0 ||
+	    (rc = cachet__digest_format(&hash, alg, true, digest)) < 0 ||
+	    (rc = cachet_literal_set_hash(lit, hash)) < 0)
+		goto done;
+done:
+	if (rc < 0 && p.committed) {
+		/* Take back what was committed: a failed offload leaves
+		 * nothing visible. The error stays the first one. */
+		int saved = rc;
+		char msg[1024];
+		snprintf(msg, sizeof msg, "%s", cachet_error_last()->message);
+		for (size_t i = 0; i < walk.n; i++)
+			if (p.committed[i])
+				(void)cachet_store_delete(store, p.committed[i]);
+		rc = cachet__error(saved, "%s", msg);
+	}
+	for (size_t i = 0; p.committed && i < walk.n; i++)
+		cachet__free(p.committed[i]);
+	cachet__free(hash);
+	cachet__free(p.entries);
+	cachet__free(p.committed);
+	cachet__walk_dispose(&walk);
+	return rc;
+}
+
+/* ---- the entry point ---- */
+
+/* The object's name: local_path's last component ("data.csv" for
+ * "in/data.csv/"), or the real directory's for "." and "..". */
+static int object_name(char **out, const char *local_path, const char *show)
+{
+	size_t len = strlen(local_path);
+	char *real = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	while (len > 1 && local_path[len - 1] == '/')
+		len--;
+	const char *start = local_path + len;
+	while (start > local_path && start[-1] != '/')
+		start--;
+	size_t n = (size_t)(local_path + len - start);
+	if (n == 0 || (n == 1 && start[0] == '.') || (n == 2 && start[0] == '.' && start[1] == '.')) {
+		if ((real = realpath(local_path, NULL)) == NULL)
+			return cachet__error(CACHET_EIO, "cannot resolve '%s': %s", show,
+					     cachet__strerror(errno));
+		start = strrchr(real, '/') + 1;
+		n = strlen(start);
+	}
+	if (n == 0)
+		rc = cachet__error(CACHET_EINVALID, "cannot offload '%s': it has no name to store it under",
+				   show);
+	else if (!cachet__utf8_valid(start, n, NULL))
+		rc = cachet__error(CACHET_EINVALID, "cannot offload '%s': the file name is not UTF-8",
+				   show);
+	else if ((*out = cachet__strndup(start, n)) == NULL)
+		rc = CACHET_ENOMEM;
+	free(real); /* realpath's: libc's malloc */
+	return rc;
+}
+
+int cachet_offload_path(cachet_literal **out, cachet_store *store, const char *prefix,
+			const char *local_path, cachet_offload_kind kind, const char *format,
+			const cachet_hash_options *opts)
+{
+	char show[CACHET__SHOW_MAX], reason[128];
+	char *fresh = NULL, *name = NULL, *uri = NULL;
+	cachet_digest alg = opts ? opts->digest : CACHET_DIGEST_SHA256;
+	progress pr = {.opts = opts, .last = mono_ns()};
+	cachet_literal *lit = NULL;
+	struct stat st;
+	bool dir;
+	int rc;
+
+	*out = NULL;
+	if (store == NULL || local_path == NULL || *local_path == '\0')
+		return cachet__error(CACHET_EINVALID, "offload: no store or no path given");
+	if (opts && opts->version != CACHET_HASH_OPTIONS_VERSION)
+		return cachet__error(CACHET_EUNSUPPORTED, "hash options version %u is not supported",
+				     opts->version);
+	if (kind < CACHET_OFFLOAD_AUTO || kind > CACHET_OFFLOAD_DATASET)
+		return cachet__error(CACHET_EINVALID, "unknown offload kind %d", (int)kind);
+	if (cachet__digest_len(alg) == 0)
+		return cachet__error(CACHET_EINVALID, "unknown digest algorithm %d", (int)alg);
+	cachet__path_show(show, local_path, NULL);
+
+	if (stat(local_path, &st) < 0) {
+		int e = errno;
+		return cachet__error(e == ENOENT ? CACHET_ENOTFOUND : CACHET_EIO,
+				     "cannot offload '%s': %s", show,
+				     cachet__os_reason(e, reason, sizeof reason));
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return cachet__error(CACHET_EUNSUPPORTED,
+				     "cannot offload '%s': it is %s, not a regular file or a "
+				     "directory",
+				     show, cachet__file_kind(st.st_mode));
+	dir = S_ISDIR(st.st_mode);
+	if (kind == CACHET_OFFLOAD_FILE && dir)
+		return cachet__error(CACHET_EINVALID,
+				     "cannot offload '%s' as a file: it is a directory", show);
+	if (kind == CACHET_OFFLOAD_DIRECTORY && !dir)
+		return cachet__error(CACHET_EINVALID,
+				     "cannot offload '%s' as a directory: it is %s", show,
+				     cachet__file_kind(st.st_mode));
+
+	if (prefix == NULL) {
+		if ((rc = cachet_store_new_prefix(&fresh, store)) < 0)
+			goto done;
+		prefix = fresh;
+	} else if ((rc = cachet__uri_check(NULL, cachet_store_root(store), prefix,
+					   CACHET__URI_PREFIX)) < 0) {
+		goto done;
+	}
+	if ((rc = object_name(&name, local_path, show)) < 0 ||
+	    (rc = cachet_store_join(&uri, prefix, name)) < 0 ||
+	    (rc = cachet__uri_check(NULL, cachet_store_root(store), uri, CACHET__URI_OBJECT)) < 0)
+		goto done;
+
+	/* The Literal first: it checks format, and what could fail after the
+	 * copy is then only the hash, which the copy's rollback covers. */
+	if (kind == CACHET_OFFLOAD_DATASET)
+		lit = cachet_literal_new_dataset(uri, format);
+	else
+		lit = cachet_literal_new_blob(uri, format,
+					      dir ? CACHET_BLOB_MULTIPART : CACHET_BLOB_SINGLE);
+	if (lit == NULL) {
+		rc = cachet_error_last()->code;
+		goto done;
+	}
+	if (dir) {
+		rc = offload_dir(lit, store, uri, local_path, show, opts, alg, &pr);
+	} else {
+		pr.total = (uint64_t)st.st_size;
+		rc = offload_file(lit, store, uri, local_path, show, alg, &pr);
+	}
+	if (rc < 0)
+		goto done;
+	*out = lit;
+	lit = NULL;
+done:
+	cachet_literal_free(lit);
+	cachet__free(uri);
+	cachet__free(name);
+	cachet__free(fresh);
+	return rc;
+}
