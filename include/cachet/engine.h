@@ -54,7 +54,8 @@ extern "C" {
  *   string       the text as it is (UTF-8)
  *   boolean      "true"/"false" (also "True"/"False", "1"/"0")
  *   datetime     RFC 3339 ("2024-01-02T03:04:05Z", any offset)
- *   duration     protobuf JSON's form: seconds with an "s" ("1.5s")
+ *   duration     protobuf JSON's form ("1.5s"), or the units workflow
+ *                files use, summed: "90s", "1m30s", "250ms", "2h", "7d"
  *   none         "" or "none" or "null"
  *   file, directory (Blob), dataset (StructuredDataset)
  *                a URI ("s3://b/x", "file:///abs") or a local path, made
@@ -78,11 +79,11 @@ CACHET_EXTERN int cachet_literal_from_text(cachet_literal **out, const cachet_li
 					   const char *text);
 
 /*
- * A short human name of a type, for messages and tables: "integer",
- * "float", "string", "boolean", "datetime", "duration", "none",
- * "file[csv]", "directory", "dataset[csv]", "list[integer]",
- * "map[string]", "enum", "union[integer|none]", ... (new string, free
- * with cachet_free).
+ * A short human name of a type, for messages and tables, spelled as
+ * workflow files spell types: "int", "float", "str", "bool", "datetime",
+ * "duration", "none", "file", "file(csv)", "directory", "dataset(csv)",
+ * "list of int", "map of str", "enum(a|b)", "union(int|none)", ... (new
+ * string, free with cachet_free).
  */
 CACHET_EXTERN int cachet_literal_type_describe(char **out, const cachet_literal_type *type);
 
@@ -251,9 +252,11 @@ CACHET_EXTERN int cachet_task_input_path(const char **out, cachet_task_context *
 
 /*
  * Set the output named name to lit (taking ownership, also on failure).
- * For a file, directory or dataset output with a file:// URI, the engine
- * offloads the data into the run's store prefix and hashes it, as it does
- * for cachet_task_output_path. CACHET_EINVALID for an undeclared output.
+ * A file, directory or dataset with a file:// URI outside the store is
+ * offloaded into the run's store prefix and hashed, as a path from
+ * cachet_task_output_path is (the original is left alone); one already in
+ * the store without a hash is hashed where it is; other URIs are kept as
+ * they are. CACHET_EINVALID for an undeclared output.
  */
 CACHET_EXTERN int cachet_task_set_output(cachet_task_context *ctx, const char *name,
 					 cachet_literal *lit);
@@ -571,13 +574,15 @@ CACHET_EXTERN int cachet_run_new(cachet_run **out, cachet_workflow *wf,
  * Run it, blocking until every node has finished or the run was
  * cancelled, then write run.json. Workflow inputs that are local files
  * or directories without a hash are hashed first (through the stat cache,
- * so an unchanged file is not read again). Returns 0 when every node
- * succeeded; CACHET_ERROR when a node failed (the message: the first
- * failed node's error, which names it); the code of the failure when a
- * workflow input cannot be hashed ("input 'df': cannot hash ..."; no node
- * runs); another negative code when the run could not proceed (its record
- * cannot be written: CACHET_EIO). After a cancel: CACHET_ERROR with "run
- * cancelled", status ABORTED. Called once; a second call is EINVALID.
+ * so an unchanged file is not read again); one that cannot be hashed (it
+ * vanished) fails the nodes that read it ("node 'bar': input 'df': cannot
+ * hash '/x/data.csv': No such file or directory") while the others run.
+ * Returns 0 when every node succeeded; CACHET_ERROR when a node failed
+ * (the message: the first failed node's error, in workflow order, which
+ * names it); another negative code when the run could not proceed (its
+ * record cannot be written: CACHET_EIO; ENOMEM). After a cancel:
+ * CACHET_ERROR with "run cancelled", status ABORTED. Called once; a second
+ * call is CACHET_EINVALID.
  */
 CACHET_EXTERN int cachet_run_execute(cachet_run *run);
 

@@ -73,6 +73,32 @@ expect_eq "$(jqr "$df.hash")" "$hash_y" "run 3: the hash of the other rows"
 [ "$(jqr "$bar | .key.tag")" != "$tag1" ] || fail "run 3: another tag"
 passed=$((passed + 1))
 
+# ---- hash: none on df (the first "df: dataset(csv)", foo's output): bar's
+# key then follows df's URI, which is new each run, so bar never hits ----
+awk '!done && /^      df: dataset\(csv\)$/ { print "      df: {type: dataset(csv), hash: none}"; done = 1; next } { print }' \
+	"$seed" >nohash.yaml
+grep -q 'hash: none' nohash.yaml || fail "nohash.yaml was not made"
+run run nohash.yaml -i a=3 --home "$home" --json
+expect_eq "$(jqr "$df.hash")" null "hash: none: df has no hash"
+expect_eq "$(jqr "$bar | .cacheStatus")" CACHE_POPULATED "hash: none: run 1 misses"
+run run nohash.yaml -i a=3 --home "$home" --json
+expect_eq "$(jqr "$bar | .cacheStatus")" CACHE_POPULATED "hash: none: a new URI misses again"
+
+# ---- a hash command on df that reads only the id column: b=x and b=y then
+# hash the same, so bar hits although b changed ----
+awk '!done && /^      df: dataset\(csv\)$/ {
+	print "      df:"
+	print "        type: dataset(csv)"
+	print "        hash: {command: [sh, -c, '"'"'cut -d, -f1 \"$0\" | md5sum | cut -d\" \" -f1'"'"']}"
+	done = 1; next } { print }' "$seed" >idhash.yaml
+ids_md5=$(printf 'id\n1\n2\n3\n' | md5sum | cut -d' ' -f1)
+run run idhash.yaml -i a=3 -i b=x --home "$home" --json
+expect_status 0 "hash command"
+expect_eq "$(jqr "$df.hash")" "$ids_md5" "the command's hash, as it printed it"
+expect_eq "$(jqr "$bar | .cacheStatus")" CACHE_POPULATED "hash command: run 1 misses"
+run run idhash.yaml -i a=3 -i b=y --home "$home" --json
+expect_eq "$(jqr "$bar | .cacheStatus")" CACHE_HIT "hash command: other b, same ids, a hit"
+
 # ---- the text form: a headline, the table, the outputs ----
 run run "$seed" -i a=3 --home "$home"
 expect_status 0 "text run (b from its default)"

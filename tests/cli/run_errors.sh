@@ -117,6 +117,24 @@ expect_err "cachet: node 'first': input 'src': cannot hash '$PWD/data.txt': No s
 expect_eq "$(node first status)" FAILED "vanished input: failed"
 expect_eq "$(node lone status)" SUCCEEDED "vanished input: lone still ran"
 
+# ---- a command that runs past its timeout ----
+cat >timeout.yaml <<'EOF2'
+workflow: slow
+tasks:
+  nap:
+    outputs: {o: int}
+    timeout: 300ms
+    command: [sh, -c, 'sleep 20; echo 1 > "$0"', "{{outputs.o}}"]
+nodes:
+  nap:
+EOF2
+start=$SECONDS
+run run timeout.yaml --home "$home"
+expect_status 2 "timeout"
+expect_err "cachet: node 'nap': timed out after 300 ms" "timeout message"
+[ $((SECONDS - start)) -lt 10 ] || fail "the timeout did not stop the command"
+passed=$((passed + 1))
+
 # ---- a command that is not found ----
 cat >missing.yaml <<'EOF'
 workflow: missing

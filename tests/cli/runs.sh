@@ -74,6 +74,15 @@ passed=$((passed + 7))
 expect_eq "$(tail -n 2 <<<"$out")" "outputs:
   rows: 2 (integer)" "show: the outputs"
 
+# a record that cannot be read is skipped, with a warning
+mkdir -p "$home/runs/20991231-000000-badbad"
+echo '{bad' >"$home/runs/20991231-000000-badbad/run.json"
+run runs ls --home "$home" -n 1 --json
+expect_status 0 "ls past a broken record"
+expect_eq "$(jq -r '.[0].id' <<<"$out")" "$id4" "the broken record is skipped"
+expect_err_contains "cachet: warning: skipping run '20991231-000000-badbad': " "a warning names it"
+rm -r "$home/runs/20991231-000000-badbad"
+
 # errors
 run runs show nope --home "$home"
 expect_status 2 "unknown run"

@@ -440,6 +440,44 @@ static void memory_store_downloads_inputs(void **state)
 	cachet_store_free(mem);
 }
 
+static char outside_path[PATH_MAX];
+
+static int set_outside_fn(cachet_task_context *ctx, void *payload)
+{
+	char uri[PATH_MAX + 16];
+	(void)payload;
+	snprintf(uri, sizeof uri, "file://%s", outside_path);
+	return cachet_task_set_output(ctx, "f",
+				      cachet_literal_new_blob(uri, "", CACHET_BLOB_SINGLE));
+}
+
+static void function_output_outside_the_store(void **state)
+{
+	/* a C task names a file of its own: it is copied into the run's
+	 * store prefix with its hash, and the original stays */
+	engine_fx *f = *state;
+	cachet_workflow *wf = NULL;
+	cachet_run_options o = engine_opts(f);
+	cachet_run *run = NULL;
+	const cachet_literal *lit;
+	char cwd[PATH_MAX - 64], expect[80], uri[PATH_MAX + 64];
+
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	snprintf(outside_path, sizeof outside_path, "%s/mine.txt", cwd);
+	write_text(outside_path, "kept\n");
+	sha256sum_of(expect, outside_path);
+	assert_int_equal(cachet_workflow_new(&wf, "outside"), 0);
+	add_node(wf, "x", function_task("t", iface_of(1, "out", "f", T_FILE()), set_outside_fn, NULL));
+	assert_int_equal(run_wf(&run, wf, NULL, &o), 0);
+	lit = cachet_literal_map_get(node_of(run, "x")->outputs, "f");
+	snprintf(uri, sizeof uri, "%s/x/mine.txt", cachet_run_prefix(run));
+	assert_string_equal(lit->scalar->blob->uri, uri);
+	assert_string_equal(lit->hash, expect);
+	assert_int_equal(access(outside_path, F_OK), 0);
+	cachet_run_free(run);
+	cachet_workflow_free(wf);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Records and events                                                     */
 
@@ -648,6 +686,7 @@ int main(void)
 		T(local_file_input_hashed_once),
 		T(directory_outputs_and_lists),
 		T(memory_store_downloads_inputs),
+		T(function_output_outside_the_store),
 		T(events_in_order),
 		T(records_written_and_listed),
 		T(no_runs_yet),

@@ -134,6 +134,20 @@ static void program_path_not_found(void **state)
 			  CACHET_NODE_FAILED);
 }
 
+static void program_not_executable(void **state)
+{
+	char cwd[1024], prog[1100];
+	const char *argv[] = {prog, NULL};
+	cachet_task *t;
+
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	snprintf(prog, sizeof prog, "%s/noexec.sh", cwd);
+	write_text(prog, "#!/bin/sh\ntrue\n");
+	assert_int_equal(chmod(prog, 0644), 0);
+	t = command_task("t", NULL, argv);
+	expect_node_error(*state, t, ": Permission denied", CACHET_NODE_FAILED);
+}
+
 static void nonzero_exit(void **state)
 {
 	cachet_task *t = sh_task("t", iface_of(1, "out", "n", T_INT()),
@@ -422,13 +436,15 @@ static void timeout_kills_the_group(void **state)
 
 typedef struct cancel_arg {
 	cachet_run *run;
-	int delay_ms;
+	const char *wait_for; /* a file the command creates once it runs */
 } cancel_arg;
 
 static void *cancel_later(void *p)
 {
 	cancel_arg *a = p;
-	struct timespec ts = {a->delay_ms / 1000, (long)(a->delay_ms % 1000) * 1000000L};
+	struct timespec ts = {0, 10 * 1000 * 1000};
+	for (int i = 0; i < 3000 && access(a->wait_for, F_OK) < 0; i++)
+		nanosleep(&ts, NULL);
 	nanosleep(&ts, NULL);
 	cachet_run_cancel(a->run);
 	return NULL;
@@ -440,12 +456,18 @@ static void cancel_stops_children_and_caches_nothing(void **state)
 	cachet_workflow *wf = NULL;
 	cachet_run_options o = engine_opts(f);
 	cachet_run *run = NULL;
-	cachet_task *slow = sh_task("slow", iface_of(1, "out", "n", T_INT()),
-				    "sleep 30; echo 1 > \"$CACHET_NODE_DIR/out/n\"");
-	cachet_task *after = sh_task("after", iface_of(1, "in", "n", T_INT()), "true");
+	cachet_task *slow, *after = sh_task("after", iface_of(1, "in", "n", T_INT()), "true");
 	pthread_t th;
 	cancel_arg a;
 	int64_t t0;
+	char cwd[1024], script[1200], started[1100];
+
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	snprintf(started, sizeof started, "%s/started", cwd);
+	unlink(started);
+	snprintf(script, sizeof script,
+		 "touch '%s'; sleep 30; echo 1 > \"$CACHET_NODE_DIR/out/n\"", started);
+	slow = sh_task("slow", iface_of(1, "out", "n", T_INT()), script);
 
 	cache_task(slow, "1", true); /* serializable: holds a reservation */
 	assert_int_equal(cachet_workflow_new(&wf, "wf"), 0);
@@ -455,7 +477,7 @@ static void cancel_stops_children_and_caches_nothing(void **state)
 	o.jobs = 2;
 	assert_int_equal(cachet_run_new(&run, wf, NULL, &o), 0);
 	a.run = run;
-	a.delay_ms = 300;
+	a.wait_for = started;
 	assert_int_equal(pthread_create(&th, NULL, cancel_later, &a), 0);
 	t0 = mono_ms();
 	assert_cachet_error(cachet_run_execute(run), CACHET_ERROR, "run cancelled");
@@ -618,6 +640,7 @@ int main(void)
 		T(failure_skips_dependents_only),
 		T(command_not_found),
 		T(program_path_not_found),
+		T(program_not_executable),
 		T(nonzero_exit),
 		T(killed_by_signal),
 		T(output_not_written),

@@ -208,11 +208,52 @@ static void seed_with_functions(void **state)
 	cachet_workflow_free(wf);
 }
 
+/* ---------------------------------------------------------------------- */
+/* What a command sees                                                     */
+
+static void command_environment_and_placeholders(void **state)
+{
+	engine_fx *f = *state;
+	cachet_workflow *wf = NULL;
+	cachet_run_options o = engine_opts(f);
+	cachet_run *run = NULL;
+	const char *argv[] = {"sh", "-c",
+			      "printf '%s|%s|%s|%s|%s|%s|%s' \"$CACHET_NODE\" \"$CACHET_RUN_ID\" "
+			      "\"$MY_VAR\" \"$1\" \"$2\" \"$3\" \"$(pwd)\" > \"$4\"",
+			      "sh", "{{run.id}}", "{{node.dir}}", "x{{{{y", "{{outputs.s}}", NULL};
+	cachet_task *t = command_task("t", iface_of(1, "out", "s", T_STR()), argv);
+	char expect[4096];
+	const cachet_node_result *x;
+
+	/* the task's variable wins over the inherited one */
+	setenv("MY_VAR", "inherited", 1);
+	assert_int_equal(cachet_task_set_env(t, "MY_VAR", "mine"), 0);
+	assert_int_equal(cachet_workflow_new(&wf, "env"), 0);
+	add_node(wf, "x", t);
+	assert_int_equal(run_wf(&run, wf, NULL, &o), 0);
+	x = node_of(run, "x");
+	snprintf(expect, sizeof expect, "x|%s|mine|%s|%s|x{{y|%s", cachet_run_id(run),
+		 cachet_run_id(run), x->work_dir, x->work_dir);
+	assert_string_equal(
+		cachet_literal_map_get(x->outputs, "s")->scalar->primitive->string_value, expect);
+	/* the work directory is <run dir>/nodes/x/work, logs beside it */
+	snprintf(expect, sizeof expect, "%s/nodes/x/work", cachet_run_dir(run));
+	assert_string_equal(x->work_dir, expect);
+	snprintf(expect, sizeof expect, "%s/nodes/x/stdout.log", cachet_run_dir(run));
+	assert_string_equal(x->stdout_path, expect);
+	assert_int_equal(x->exit_status, 0);
+	unsetenv("MY_VAR");
+	cachet_run_free(run);
+	cachet_workflow_free(wf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(seed_with_commands, engine_setup, engine_teardown),
 		cmocka_unit_test_setup_teardown(seed_with_functions, engine_setup, engine_teardown),
+		cmocka_unit_test_setup_teardown(command_environment_and_placeholders, engine_setup,
+						engine_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -271,20 +271,11 @@ static void shape_errors(void **state)
 		 "[md5sum], timeout: x}}}}}\n",
 		 "w.yaml:2:88: a hash command's timeout must be a duration such as 30s, 1m30s, "
 		 "250ms, 2h or 7d, not 'x'"},
-		{"workflow: w\ntasks: {t: {command: [x], outputs: {o: {type: int, hash: content}}}}\n",
-		 NULL /* the engine's word on CONTENT for an int, whatever it is */},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		cachet_workflow *wf = NULL;
 		int rc = cachet_workflow_load_buffer(&wf, cases[i].text, strlen(cases[i].text),
 						     "w.yaml", NULL, NULL);
-		if (cases[i].message == NULL) {
-			/* either refused with a place, or accepted */
-			if (rc < 0)
-				assert_true(strncmp(cachet_error_last()->message, "w.yaml:2:", 9) == 0);
-			cachet_workflow_free(wf);
-			continue;
-		}
 		if (rc != CACHET_EINVALID)
 			fail_msg("case %zu loaded (rc %d)", i, rc);
 		if (strcmp(cachet_error_last()->message, cases[i].message) != 0)
@@ -351,19 +342,39 @@ static void a_big_generated_workflow(void **state)
 static void allocation_failures_leak_nothing(void **state)
 {
 	(void)state;
-	for (long n = 0;; n++) {
-		cachet_workflow *wf = NULL;
-		cachet__alloc_fail_after(n);
-		int rc = cachet_workflow_load_buffer(&wf, seed, strlen(seed), "w.yaml", "/base", NULL);
-		cachet__alloc_fail_reset();
-		if (rc == 0) {
-			assert_int_equal(cachet_workflow_node_count(wf), 2);
-			cachet_workflow_free(wf);
-			assert_true(n > 50);
-			break;
+	/* the seed, and a file with the settings the seed leaves out */
+	const char *rich = "workflow: r\n"
+			   "inputs: {f: {type: file, default: in.txt}, xs: {type: list of int, "
+			   "default: [1, 2]}}\n"
+			   "tasks:\n"
+			   "  t:\n"
+			   "    inputs: {f: file, xs: list of int, m: map of str, s: str}\n"
+			   "    outputs: {o: {type: file, hash: {command: [md5sum], timeout: 5s}}}\n"
+			   "    cache: {version: '2', ignore: [s, m]}\n"
+			   "    env: {A: b}\n"
+			   "    command: [cp, '{{inputs.f}}', '{{outputs.o}}']\n"
+			   "nodes:\n"
+			   "  t: {inputs: {f: '{{inputs.f}}', xs: '{{inputs.xs}}', m: {k: v}, s: 'a{{{{'}}\n"
+			   "outputs: {o: '{{t.outputs.o}}'}\n";
+	const char *texts[] = {seed, rich};
+	for (size_t i = 0; i < 2; i++) {
+		for (long n = 0;; n++) {
+			cachet_workflow *wf = NULL;
+			cachet__alloc_fail_after(n);
+			int rc = cachet_workflow_load_buffer(&wf, texts[i], strlen(texts[i]), "w.yaml",
+							     "/base", NULL);
+			cachet__alloc_fail_reset();
+			if (rc == 0) {
+				assert_true(cachet_workflow_node_count(wf) > 0);
+				cachet_workflow_free(wf);
+				assert_true(n > 50);
+				break;
+			}
+			if (rc != CACHET_ENOMEM)
+				fail_msg("text %zu, allocation %ld: %s", i, n,
+					 cachet_error_last()->message);
+			assert_null(wf);
 		}
-		assert_int_equal(rc, CACHET_ENOMEM);
-		assert_null(wf);
 	}
 }
 

@@ -324,6 +324,8 @@ static int run_command(cachet_run *run, run_node *n, cachet_task_context *ctx)
 	char **argv = NULL;
 	int rc = 0;
 
+	if (run->cancelled) /* no point starting it */
+		return cachet__error(CACHET_ERROR, "node '%s': cancelled", n->pub.name);
 	/* every output gets its path, referenced in argv or not */
 	for (size_t i = 0; i < ctx->n_outs; i++) {
 		const char *p;

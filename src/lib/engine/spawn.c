@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -190,6 +191,28 @@ int cachet__spawn_command(cachet_run *run, run_node *n, char *const *argv)
 				   "node '%s': command '%s' not found (looked in $PATH)", n->pub.name,
 				   argv[0]);
 		goto done;
+	}
+	if (strchr(argv[0], '/')) {
+		/* a path: relative ones start from the working directory */
+		char buf[8192];
+		struct stat st;
+		int e = 0;
+		if (argv[0][0] == '/')
+			snprintf(buf, sizeof buf, "%s", argv[0]);
+		else
+			snprintf(buf, sizeof buf, "%s/%s", n->work_dir, argv[0]);
+		if (stat(buf, &st) < 0)
+			e = errno;
+		else if (S_ISDIR(st.st_mode))
+			e = EISDIR;
+		else if (access(buf, X_OK) < 0)
+			e = errno;
+		if (e) {
+			rc = cachet__error(e == ENOENT ? CACHET_ENOTFOUND : CACHET_ERROR,
+					   "node '%s': cannot run '%s': %s", n->pub.name, argv[0],
+					   strerror(e));
+			goto done;
+		}
 	}
 	err = posix_spawnp(&pid, argv[0], &fa, &attr, argv, env);
 	if (err) {
