@@ -235,16 +235,25 @@ typedef struct cachet_put_options {
 	/*
 	 * The run's inputs, to record each input's component hash (b64url of
 	 * pbhash(hashify(input))) for cachet_catalog_explain. Inputs in
-	 * ignore are left out, as they are from the tag. NULL: none recorded.
+	 * ignore are left out, as they are from the tag. NULL: none recorded
+	 * (an empty map records "no inputs").
 	 */
 	const cachet_literal_map *inputs;
 	const char *const *ignore;
 	size_t n_ignore;
+	/*
+	 * The task's interface: the outputs must have exactly its output
+	 * names, each of a fitting kind (the check a lookup with this
+	 * interface makes), else the put is a PUT_FAILURE and nothing is
+	 * stored, so that no entry can be put that a lookup would refuse.
+	 * NULL: no check.
+	 */
+	const cachet_interface *iface;
 } cachet_put_options;
 
 #define CACHET_PUT_OPTIONS_VERSION 1
 #define CACHET_PUT_OPTIONS_INIT                                                        \
-	{CACHET_PUT_OPTIONS_VERSION, false, NULL, {NULL, NULL, NULL, NULL, 0}, NULL, NULL, 0}
+	{CACHET_PUT_OPTIONS_VERSION, false, NULL, {NULL, NULL, NULL, NULL, 0}, NULL, NULL, 0, NULL}
 
 typedef struct cachet_put_result {
 	int status;        /* CACHET_CACHE_POPULATED or CACHET_CACHE_PUT_FAILURE */
@@ -257,12 +266,14 @@ typedef struct cachet_put_result {
 /*
  * Store outputs under key: dataset (created if absent), artifact and tag
  * in one transaction, so that a crash leaves the tag on a complete artifact
- * or on nothing. With a store, every offloaded URI in outputs must exist
- * in it (the store made it durable before this call); their sizes are
- * summed into the artifact's size. Returns 0 with status POPULATED, or a
- * negative code with status PUT_FAILURE and out->message (a read-only or
- * full catalog, a missing offloaded object, ...); lookups keep working
- * either way. Counts populated or put_failures. opts may be NULL. Release
+ * or on nothing. With opts->iface, the outputs must fit its outputs
+ * (CACHET_EINVALID, "the outputs do not fit the interface: output 'n'
+ * ..."). With a store, every offloaded URI in outputs must exist in it
+ * (the store made it durable before this call); their sizes are summed
+ * into the artifact's size. Returns 0 with status POPULATED, or a negative
+ * code with status PUT_FAILURE and out->message (outputs that do not fit,
+ * a read-only or full catalog, a missing offloaded object, ...); lookups
+ * keep working either way. Counts populated or put_failures. opts may be NULL. Release
  * out with cachet_put_result_dispose, whatever the return.
  */
 CACHET_EXTERN int cachet_catalog_put(cachet_put_result *out, cachet_catalog *cat,
@@ -364,6 +375,11 @@ typedef struct cachet_catalog_entry {
 	cachet_literal_map *outputs;
 	cachet_input_hash *inputs;
 	size_t n_inputs;
+	/* With CACHET_ENTRY_INPUTS: whether the put recorded the inputs'
+	 * hashes, so that n_inputs 0 can mean "no inputs" (true) or "none
+	 * recorded" (false: a put without inputs, or hashes that cannot be
+	 * decoded). False without CACHET_ENTRY_INPUTS. */
+	bool inputs_recorded;
 } cachet_catalog_entry;
 
 #define CACHET_ENTRY_OUTPUTS 0x1u
@@ -380,10 +396,20 @@ typedef struct cachet_catalog_filter {
 	const char *tag;
 	const char *artifact_id;
 	size_t limit; /* at most this many (0: all) */
+	/*
+	 * A cache version ("1.0"): the datasets whose version is
+	 * "<cache version>-<in8>-<out8>", that is the cache version, '-', and
+	 * exactly two 8-character base64url signatures joined by '-' (every
+	 * interface the task had under that cache version; "1.0" does not
+	 * match "1.0.1-..." nor "1.0-x-..."). With dataset_version, both must
+	 * match.
+	 */
+	const char *cache_version;
 } cachet_catalog_filter;
 
 #define CACHET_CATALOG_FILTER_VERSION 1
-#define CACHET_CATALOG_FILTER_INIT {CACHET_CATALOG_FILTER_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0}
+#define CACHET_CATALOG_FILTER_INIT                                                     \
+	{CACHET_CATALOG_FILTER_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL}
 
 typedef struct cachet_catalog_entries {
 	cachet_catalog_entry *entries;
@@ -424,7 +450,9 @@ typedef struct cachet_evict_options {
 	bool dry_run;
 } cachet_evict_options;
 
-#define CACHET_EVICT_OPTIONS_VERSION 1
+/* 2: the filter it embeds grew (cache_version), which moved the fields
+ * after it; a version-1 struct is refused rather than misread. */
+#define CACHET_EVICT_OPTIONS_VERSION 2
 #define CACHET_EVICT_OPTIONS_INIT                                                      \
 	{CACHET_EVICT_OPTIONS_VERSION, CACHET_CATALOG_FILTER_INIT, false, 0, 0, false, 0, false}
 
@@ -580,7 +608,7 @@ typedef struct cachet_explain_candidate {
 	bool cache_version_changed;
 	bool inputs_interface_changed;
 	bool outputs_interface_changed;
-	bool inputs_recorded;  /* false: the put recorded no input hashes */
+	bool inputs_recorded;  /* as entry.inputs_recorded: false, nothing to compare */
 	cachet_input_diff *inputs; /* every input of either side, by name */
 	size_t n_inputs;
 	size_t n_changed; /* inputs not SAME */
@@ -601,6 +629,12 @@ typedef struct cachet_explanation {
 	 * newest. At most max_candidates. */
 	cachet_explain_candidate *nearest;
 	size_t n_nearest;
+	/* The entry the lookup found under this key, as in
+	 * cachet_lookup_result: always on a hit (the artifact a lookup would
+	 * return), and for an entry that expired, does not fit, cannot be
+	 * decoded or names missing data; NULL and 0 when there is none. */
+	char *artifact_id;
+	int64_t created_at_ms;
 } cachet_explanation;
 
 typedef struct cachet_explain_options {

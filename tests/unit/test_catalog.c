@@ -416,6 +416,63 @@ static void test_interface_check(void **state)
 	assert_int_equal(total(f, CACHET_COUNTER_LOOKUP_FAILURES), 5);
 }
 
+/* Put with an interface: outputs that do not fit are a PUT_FAILURE with
+ * the lookup's message, and nothing is stored. */
+static void check_put_fit(fixture *f, cachet_literal_map *outputs, cachet_interface *iface,
+			  const char *want_msg)
+{
+	cachet_cache_key k = key3("flyte_task-t", V1, "flyte_cached-put");
+	cachet_put_options o = CACHET_PUT_OPTIONS_INIT;
+	cachet_put_result r;
+	char want[512];
+
+	snprintf(want, sizeof want, "the outputs do not fit the interface: %s", want_msg);
+	o.iface = iface;
+	assert_cachet_error(cachet_catalog_put(&r, f->cat, &k, outputs, &o), CACHET_EINVALID, want);
+	assert_int_equal(r.status, CACHET_CACHE_PUT_FAILURE);
+	assert_string_equal(r.message, want);
+	assert_null(r.artifact_id);
+	cachet_put_result_dispose(&r);
+	assert_int_equal(lookup_n(f, &k, NULL), CACHET_CACHE_MISS);
+	cachet_literal_map_free(outputs);
+	cachet_interface_free(iface);
+}
+
+static void test_put_interface_check(void **state)
+{
+	fixture *f = *state;
+	cachet_cache_key k = key3("flyte_task-t", V1, "flyte_cached-put");
+	cachet_put_options o = CACHET_PUT_OPTIONS_INIT;
+	cachet_lookup_options lo = CACHET_LOOKUP_OPTIONS_INIT;
+	cachet_lookup_result r;
+	cachet_literal_map *m = map_new();
+
+	set(m, "n", cachet_literal_new_string("1"));
+	check_put_fit(f, m, iface_of("n", cachet_literal_type_new_simple(CACHET_SIMPLE_INTEGER)),
+		      "output 'n' holds a string where the interface says integer");
+	check_put_fit(f, int_outputs(1), iface_of(NULL, NULL), "output 'n' is not in the interface");
+	check_put_fit(f, map_new(), iface_of("y", cachet_literal_type_new_simple(CACHET_SIMPLE_FLOAT)),
+		      "output 'y' is missing");
+	assert_int_equal(total(f, CACHET_COUNTER_PUT_FAILURES), 3);
+	assert_int_equal(total(f, CACHET_COUNTER_POPULATED), 0);
+	assert_int_equal(count_entries(f), 0);
+
+	/* outputs that fit are stored, and a lookup with the same
+	 * interface hits */
+	cachet_interface *iface =
+		iface_of("n", cachet_literal_type_new_simple(CACHET_SIMPLE_INTEGER));
+	m = int_outputs(7);
+	o.iface = iface;
+	put_ok(f, &k, m, &o);
+	lo.iface = iface;
+	assert_int_equal(cachet_catalog_lookup(&r, f->cat, &k, &lo), 0);
+	assert_int_equal(r.status, CACHET_CACHE_HIT);
+	cachet_lookup_result_dispose(&r);
+	assert_int_equal(total(f, CACHET_COUNTER_POPULATED), 1);
+	cachet_interface_free(iface);
+	cachet_literal_map_free(m);
+}
+
 /* ---- offloaded data and the store ---- */
 
 static cachet_literal_map *blob_outputs(const char *uri, int32_t dim)
@@ -678,6 +735,7 @@ static void test_list(void **state)
 	assert_int_equal(e->hit_count, 0);
 	assert_null(e->outputs); /* not asked for */
 	assert_null(e->inputs);
+	assert_false(e->inputs_recorded); /* not asked for either */
 	cachet_catalog_entries_dispose(&l);
 
 	/* filters: task (short or dataset name), tag, artifact id, limit */
@@ -687,6 +745,7 @@ static void test_list(void **state)
 	e = &l.entries[1];
 	assert_true(cachet_literal_map_equal(e->outputs, out));
 	assert_int_equal(e->n_inputs, 1); /* "seed" was ignored */
+	assert_true(e->inputs_recorded);
 	assert_string_equal(e->inputs[0].name, "x");
 	/* the component hash is b64url(pbhash(hashify(x))) */
 	{
@@ -700,7 +759,8 @@ static void test_list(void **state)
 		cachet__buf_dispose(&bb);
 		cachet_literal_free(hx);
 	}
-	assert_int_equal(l.entries[0].n_inputs, 0); /* put without inputs */
+	assert_int_equal(l.entries[0].n_inputs, 0); /* put without inputs: */
+	assert_false(l.entries[0].inputs_recorded); /* none recorded */
 	char id[64];
 	snprintf(id, sizeof id, "%s", e->artifact_id);
 	cachet_catalog_entries_dispose(&l);
@@ -737,6 +797,27 @@ static void test_list(void **state)
 	assert_int_equal(l.entries[0].last_hit_at_ms, f->now);
 	cachet_catalog_entries_dispose(&l);
 	cachet_literal_map_free(in);
+	cachet_literal_map_free(out);
+}
+
+/* An empty input map records "no inputs": recorded, and none. */
+static void test_list_no_inputs_recorded(void **state)
+{
+	fixture *f = *state;
+	cachet_cache_key k = key3("flyte_task-t", V1, "flyte_cached-a");
+	cachet_put_options o = CACHET_PUT_OPTIONS_INIT;
+	cachet_catalog_entries l;
+	cachet_literal_map *none = map_new(), *out = int_outputs(1);
+
+	o.inputs = none;
+	put_ok(f, &k, out, &o);
+	assert_int_equal(cachet_catalog_list(&l, f->cat, NULL, CACHET_ENTRY_INPUTS), 0);
+	assert_int_equal(l.n, 1);
+	assert_true(l.entries[0].inputs_recorded);
+	assert_int_equal(l.entries[0].n_inputs, 0);
+	assert_null(l.entries[0].inputs);
+	cachet_catalog_entries_dispose(&l);
+	cachet_literal_map_free(none);
 	cachet_literal_map_free(out);
 }
 

@@ -163,6 +163,26 @@ struct cachet__catalog_backend {
 	void (*free)(cachet__catalog_backend *b);
 };
 
+/* ---- dataset_version.c: the shape of a dataset version, for the
+ * filter's cache_version (a backend matches it) and for explain ---- */
+
+#define CACHET__SIG_LEN 8 /* characters of <in8> and <out8> */
+
+/* A dataset version "<cache version>-<in8>-<out8>" in parts (pointers
+ * into the version). */
+typedef struct cachet__version_parts {
+	const char *cache; /* the cache version: cache_len bytes */
+	size_t cache_len;
+	const char *in8, *out8; /* CACHET__SIG_LEN bytes each; NULL when not that shape */
+} cachet__version_parts;
+
+/* Split version; false (and out the whole version, in8/out8 NULL) when it
+ * does not end in '-' + 8 base64url characters + '-' + 8 more. */
+bool cachet__dataset_version_split(cachet__version_parts *out, const char *version);
+/* Whether version is "<cache_version>-<in8>-<out8>" (the filter's
+ * cache_version). */
+bool cachet__dataset_version_has_cache_version(const char *version, const char *cache_version);
+
 /* Backends. */
 int cachet__catalog_sqlite_new(cachet__catalog_backend **out, const char *path, bool read_only,
 			       unsigned int busy_timeout_ms);

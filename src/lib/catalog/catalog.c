@@ -673,6 +673,16 @@ static int put_core(cachet_put_result *out, cachet_catalog *cat, const cachet_ca
 	memset(&oc, 0, sizeof oc);
 	if (outputs == NULL)
 		outputs = &empty_map;
+	if (opts && opts->iface) {
+		/* The lookup's own check: an entry it would refuse (a lookup
+		 * failure on every later run) is never stored. */
+		rc = cachet__outputs_check(outputs, opts->iface->outputs);
+		if (rc < 0) {
+			if (rc != CACHET_ENOMEM)
+				rc = cachet__error_prefix("the outputs do not fit the interface");
+			goto done;
+		}
+	}
 	rc = cachet_literal_map_encode(&pb, &pb_len, outputs, CACHET_FORMAT_PB, 0);
 	if (rc < 0)
 		goto done;

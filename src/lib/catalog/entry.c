@@ -232,7 +232,9 @@ int cachet__entry_from_row(cachet_catalog_entry *e, const cachet__row *r)
 		rc = cachet__input_hashes_decode(&e->inputs, &e->n_inputs, r->inputs, r->inputs_len);
 		if (rc == CACHET_ENOMEM)
 			goto fail;
-		rc = 0; /* undecodable hashes: none */
+		/* Undecodable hashes: none recorded, as documented. */
+		e->inputs_recorded = rc == 0;
+		rc = 0;
 	}
 	return 0;
 fail:

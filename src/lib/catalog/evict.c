@@ -61,7 +61,7 @@ static int sum_usage(void *ctx, const char *project, const char *domain, const c
 static bool filter_set(const cachet_catalog_filter *f)
 {
 	return f->project || f->domain || f->task || f->dataset_version || f->tag ||
-	       f->artifact_id;
+	       f->artifact_id || f->cache_version;
 }
 
 static int check_options(const cachet_evict_options *o)

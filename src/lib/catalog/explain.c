@@ -16,28 +16,6 @@
 #include <string.h>
 
 #define DEFAULT_CANDIDATES 3
-#define SIG_LEN 8 /* characters of in8 / out8 */
-
-typedef struct version_parts {
-	const char *cache; /* the cache version: cache_len bytes */
-	size_t cache_len;
-	const char *in8, *out8; /* NULL when the version has no such parts */
-} version_parts;
-
-/* Split "<cache version>-<in8>-<out8>". in8/out8 are base64url, which has
- * '-' in its alphabet: split by position, not by searching for '-'. */
-static version_parts split_version(const char *v)
-{
-	size_t len = strlen(v);
-	version_parts p = {v, len, NULL, NULL};
-	if (len >= 2 * SIG_LEN + 3 && v[len - SIG_LEN - 1] == '-' &&
-	    v[len - 2 * SIG_LEN - 2] == '-') {
-		p.cache_len = len - 2 * SIG_LEN - 2;
-		p.in8 = v + len - 2 * SIG_LEN - 1;
-		p.out8 = v + len - SIG_LEN;
-	}
-	return p;
-}
 
 typedef struct explain_ctx {
 	cachet_explanation *ex;
@@ -130,15 +108,19 @@ static int consider(void *ctx, const cachet__row *row)
 	rc = cachet__entry_from_row(&c.entry, row);
 	if (rc < 0)
 		return rc;
-	c.inputs_recorded = row->inputs != NULL;
+	/* Hashes that cannot be decoded compare as none recorded. */
+	c.inputs_recorded = c.entry.inputs_recorded;
 	c.same_dataset = strcmp(row->version, ec->key->version) == 0;
 	if (!c.same_dataset) {
-		version_parts a = split_version(ec->key->version), b = split_version(row->version);
+		cachet__version_parts a, b;
+		cachet__dataset_version_split(&a, ec->key->version);
+		cachet__dataset_version_split(&b, row->version);
 		c.cache_version_changed =
 			a.cache_len != b.cache_len || memcmp(a.cache, b.cache, a.cache_len) != 0;
-		c.inputs_interface_changed = !a.in8 || !b.in8 || memcmp(a.in8, b.in8, SIG_LEN) != 0;
+		c.inputs_interface_changed =
+			!a.in8 || !b.in8 || memcmp(a.in8, b.in8, CACHET__SIG_LEN) != 0;
 		c.outputs_interface_changed =
-			!a.out8 || !b.out8 || memcmp(a.out8, b.out8, SIG_LEN) != 0;
+			!a.out8 || !b.out8 || memcmp(a.out8, b.out8, CACHET__SIG_LEN) != 0;
 	}
 	rc = diff_inputs(&c, ex->inputs, ex->n_inputs);
 	if (rc < 0) {
@@ -198,6 +180,9 @@ int cachet_catalog_explain(cachet_explanation *out, cachet_catalog *cat,
 	out->reason = peek.reason;
 	out->message = peek.message; /* handed over */
 	peek.message = NULL;
+	out->artifact_id = peek.artifact_id; /* handed over */
+	peek.artifact_id = NULL;
+	out->created_at_ms = peek.created_at_ms;
 	cachet_lookup_result_dispose(&peek);
 
 	rc = cat->b->last_eviction(cat->b, &out->eviction, key);
@@ -231,6 +216,7 @@ void cachet_explanation_dispose(cachet_explanation *ex)
 		return;
 	cachet__free(ex->message);
 	cachet__free(ex->tag);
+	cachet__free(ex->artifact_id);
 	cachet_input_hashes_free(ex->inputs, ex->n_inputs);
 	cachet_eviction_record_dispose(&ex->eviction);
 	for (size_t i = 0; i < ex->n_nearest; i++)

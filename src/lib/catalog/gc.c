@@ -195,8 +195,9 @@ int cachet_catalog_gc(cachet_gc_result *out, cachet_catalog *cat, const cachet_g
 			if (d == CACHET_ENOTFOUND)
 				continue; /* someone else collected it */
 			if (d < 0) {
-				cachet__warn("cannot delete '%s': %s", o->uri,
-					     cachet_error_last()->message);
+				/* The store's message names the object and the
+				 * reason already ("cannot delete '<uri>': ..."). */
+				cachet__warn("%s", cachet_error_last()->message);
 				out->n_failed++;
 				continue;
 			}

@@ -508,6 +508,9 @@ static bool matches(const cachet__query *q, const m_row *r)
 			return false;
 		if (f->dataset_version && !eq(r->d->version, f->dataset_version))
 			return false;
+		if (f->cache_version &&
+		    !cachet__dataset_version_has_cache_version(r->d->version, f->cache_version))
+			return false;
 		if (f->tag && !eq(r->tag->name, f->tag))
 			return false;
 		if (f->artifact_id && !eq(r->a->uuid, f->artifact_id))

@@ -641,7 +641,19 @@ static int sq_release(cachet__catalog_backend *b, bool *released, const cachet_c
 /* Listing                                                                */
 
 /* Parameter numbers of the list query. */
-enum { P_PROJECT = 1, P_DOMAIN, P_TASK, P_TASK2, P_VERSION, P_TAG, P_ID, P_CREATED, P_USED, P_LIMIT };
+enum {
+	P_PROJECT = 1,
+	P_DOMAIN,
+	P_TASK,
+	P_TASK2,
+	P_VERSION,
+	P_TAG,
+	P_ID,
+	P_CREATED,
+	P_USED,
+	P_LIMIT,
+	P_CACHE_VERSION
+};
 
 static int list_sql(cachet_buf *sql, const cachet__query *q)
 {
@@ -659,6 +671,8 @@ static int list_sql(cachet_buf *sql, const cachet__query *q)
 		rc = cachet__buf_puts(sql, " AND (d.name = ?3 OR d.name = ?4)");
 	if (rc == 0 && f && f->dataset_version)
 		rc = cachet__buf_puts(sql, " AND d.version = ?5");
+	if (rc == 0 && f && f->cache_version)
+		rc = cachet__buf_puts(sql, cachet__sql_list_cache_version);
 	if (rc == 0 && f && f->tag)
 		rc = cachet__buf_puts(sql, " AND t.name = ?6");
 	if (rc == 0 && f && f->artifact_id)
@@ -702,6 +716,8 @@ static int sq_list(cachet__catalog_backend *b, const cachet__query *q, cachet__r
 	}
 	if (f && f->dataset_version)
 		bind_text(st, P_VERSION, f->dataset_version);
+	if (f && f->cache_version)
+		bind_text(st, P_CACHE_VERSION, f->cache_version);
 	if (f && f->tag)
 		bind_text(st, P_TAG, f->tag);
 	if (f && f->artifact_id)

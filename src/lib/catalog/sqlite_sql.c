@@ -105,6 +105,20 @@ const char cachet__sql_list_select[] =
 	" a.created_at, a.last_hit_at, a.last_used_at, a.hit_count, a.size_bytes, ";
 const char cachet__sql_list_from[] = " FROM tags t JOIN artifacts a ON a.id = t.artifact_id"
 				     " JOIN datasets d ON d.id = t.dataset_id WHERE 1 = 1";
+/*
+ * The filter's cache_version (?11): the version is the cache version, '-',
+ * 8 base64url characters, '-', 8 more (dataset_version.c says the same in
+ * C). Counted in characters, as SQLite counts text; the GLOB makes the
+ * last 18 ASCII, so that this agrees with the byte count in C.
+ */
+#define B64 "[A-Za-z0-9_-]"
+#define SIG B64 B64 B64 B64 B64 B64 B64 B64
+const char cachet__sql_list_cache_version[] =
+	" AND length(d.version) = length(?11) + 18"
+	" AND substr(d.version, 1, length(?11)) = ?11"
+	" AND substr(d.version, length(?11) + 1) GLOB '-" SIG "-" SIG "'";
+#undef SIG
+#undef B64
 const char cachet__sql_list_order[] =
 	" ORDER BY d.project, d.domain, d.name, d.version, a.created_at DESC, a.id DESC";
 const char cachet__sql_list_order_lru[] = " ORDER BY a.last_used_at, a.id";

@@ -53,6 +53,7 @@ extern const char *const cachet__sql[SQL_COUNT];
  * then optional " AND ..." conditions, then an order. */
 extern const char cachet__sql_list_select[];
 extern const char cachet__sql_list_from[];
+extern const char cachet__sql_list_cache_version[];
 extern const char cachet__sql_list_order[];
 extern const char cachet__sql_list_order_lru[];
 
