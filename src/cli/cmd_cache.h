@@ -91,9 +91,11 @@ bool cache_version_of(char *out, size_t cap, const char *dataset_version);
 /* Print obj as one line of compact JSON on stdout and release it. */
 int cache_print_json(json_t *obj);
 
-/* An entry as a JSON object (outputs and inputs when loaded). NULL when
- * out of memory. */
-json_t *cache_entry_json(const cachet_catalog_entry *e);
+/* An entry as a JSON object; flags: the CACHET_ENTRY_* it was listed
+ * with. With CACHET_ENTRY_INPUTS, "inputs" is an object of input hashes
+ * ({} for no inputs) or null when the put recorded none; outputs when
+ * loaded and readable. NULL when out of memory. */
+json_t *cache_entry_json(const cachet_catalog_entry *e, unsigned flags);
 /* A LiteralMap as a JSON value (its protobuf JSON); NULL on failure. */
 json_t *cache_literal_map_json(const cachet_literal_map *map);
 

@@ -164,60 +164,35 @@ static int parse_args(struct evict_args *args, bool gc, int argc, char **argv)
 }
 
 /*
- * The dataset versions of the task that --version names: the dataset
- * version itself, or every dataset version with that cache version.
+ * --version V: a dataset version of the task ("1.0-<in8>-<out8>", as
+ * `cache ls` prints it) when the task has one, else a cache version
+ * ("1.0": every dataset version of it, whatever the interface). Asked of
+ * the catalog rather than guessed from V's shape: a cache version such as
+ * "r-20240501-0a1b2c3d" has that shape too.
  */
-static int matching_versions(char ***out, size_t *n, cachet_catalog *cat,
-			     const cachet_catalog_filter *filter, const char *version)
+static int apply_version(cachet_catalog_filter *f, cachet_catalog *cat, const char *version)
 {
+	cachet_catalog_filter probe = CACHET_CATALOG_FILTER_INIT;
 	cachet_catalog_entries list = {0};
-	char **v = NULL;
-	size_t nv = 0;
-	int rc = CLI_OK;
 
-	*out = NULL;
-	*n = 0;
-	if (cachet_catalog_list(&list, cat, filter, 0) < 0)
+	probe.project = f->project;
+	probe.domain = f->domain;
+	probe.task = f->task;
+	probe.dataset_version = version;
+	probe.limit = 1;
+	if (cachet_catalog_list(&list, cat, &probe, 0) < 0)
 		return cli_lib_error("cache evict");
-	for (size_t i = 0; i < list.n && rc == CLI_OK; i++) {
-		const char *dv = list.entries[i].version;
-		size_t cap = strlen(dv) + 1;
-		char *cv = malloc(cap);
-		bool match = strcmp(dv, version) == 0 ||
-			     (cv && cache_version_of(cv, cap, dv) && strcmp(cv, version) == 0);
-		free(cv);
-		/* Several projects may have the task: each version once. */
-		for (size_t j = 0; match && j < nv; j++)
-			match = strcmp(v[j], dv) != 0;
-		if (!match)
-			continue;
-		char **grown = realloc(v, (nv + 1) * sizeof *v);
-		if (grown == NULL || (grown[nv] = strdup(dv)) == NULL) {
-			v = grown ? grown : v;
-			rc = cli_error("out of memory");
-			break;
-		}
-		v = grown;
-		nv++;
-	}
+	if (list.n > 0)
+		f->dataset_version = version;
+	else
+		f->cache_version = version;
 	cachet_catalog_entries_dispose(&list);
-	*out = v;
-	*n = nv;
-	return rc;
+	return CLI_OK;
 }
 
-/* What one or more evictions (one per dataset version) removed. */
-struct evicted {
-	cachet_evict_result *parts;
-	size_t n_parts;
-	int reason;
-	size_t n;
-	uint64_t bytes, bytes_remaining;
-	uint64_t bytes_before; /* dry run: referenced before the first part */
-};
-
-static int print_evicted(const struct evict_args *args, const struct evicted *ev)
+static int print_evicted(const struct evict_args *args, const cachet_evict_result *ev)
 {
+	const cachet_catalog_entries *l = &ev->evicted;
 	char bytes[32], remaining[32];
 	int rc = CLI_OK;
 
@@ -229,36 +204,29 @@ static int print_evicted(const struct evict_args *args, const struct evicted *ev
 					       "bytes", (json_int_t)ev->bytes, "bytes_remaining",
 					       (json_int_t)ev->bytes_remaining)
 				   : NULL;
-		for (size_t p = 0; obj && p < ev->n_parts; p++) {
-			const cachet_catalog_entries *l = &ev->parts[p].evicted;
-			for (size_t i = 0; obj && i < l->n; i++) {
-				if (json_array_append_new(list, cache_entry_json(&l->entries[i])) < 0) {
-					json_decref(obj);
-					obj = NULL;
-				}
+		for (size_t i = 0; obj && i < l->n; i++) {
+			if (json_array_append_new(list, cache_entry_json(&l->entries[i], 0)) < 0) {
+				json_decref(obj);
+				obj = NULL;
 			}
 		}
 		return cache_print_json(obj);
 	}
-	if (ev->n > 0) {
+	if (l->n > 0) {
 		table t;
 		table_init(&t, "lllr");
 		table_add(&t, "TASK");
 		table_add(&t, "VERSION");
 		table_add(&t, "TAG");
 		table_add(&t, "SIZE");
-		for (size_t p = 0; p < ev->n_parts; p++) {
-			const cachet_catalog_entries *l = &ev->parts[p].evicted;
-			for (size_t i = 0; i < l->n; i++) {
-				const cachet_catalog_entry *e = &l->entries[i];
-				char size[32];
-				cache_format_size(size, e->size_bytes);
-				table_add(&t, "%s/%s/%s", e->project, e->domain,
-					  cache_task_name(e->name));
-				table_add(&t, "%s", e->version);
-				table_add(&t, "%s", e->tag);
-				table_add(&t, "%s", size);
-			}
+		for (size_t i = 0; i < l->n; i++) {
+			const cachet_catalog_entry *e = &l->entries[i];
+			char size[32];
+			cache_format_size(size, e->size_bytes);
+			table_add(&t, "%s/%s/%s", e->project, e->domain, cache_task_name(e->name));
+			table_add(&t, "%s", e->version);
+			table_add(&t, "%s", e->tag);
+			table_add(&t, "%s", size);
 		}
 		rc = table_print(&t, stdout);
 		table_dispose(&t);
@@ -266,94 +234,34 @@ static int print_evicted(const struct evict_args *args, const struct evicted *ev
 	cache_format_size(bytes, ev->bytes);
 	cache_format_size(remaining, ev->bytes_remaining);
 	printf("%s %zu %s (%s, reason %s); %s referenced by the entries %s\n",
-	       args->ev.dry_run ? "would evict" : "evicted", ev->n,
-	       ev->n == 1 ? "entry" : "entries", bytes, cachet_evict_reason_name(ev->reason),
-	       remaining, args->ev.dry_run ? "that would be left" : "left");
+	       args->ev.dry_run ? "would evict" : "evicted", l->n, l->n == 1 ? "entry" : "entries",
+	       bytes, cachet_evict_reason_name(ev->reason), remaining,
+	       args->ev.dry_run ? "that would be left" : "left");
 	return rc;
-}
-
-/* Run one eviction and add its result to ev. */
-static int evict_part(struct evicted *ev, cachet_catalog *cat, const cachet_evict_options *opts)
-{
-	cachet_evict_result *grown = realloc(ev->parts, (ev->n_parts + 1) * sizeof *grown);
-	cachet_evict_result *r;
-
-	if (grown == NULL)
-		return cli_error("out of memory");
-	ev->parts = grown;
-	r = &ev->parts[ev->n_parts];
-	memset(r, 0, sizeof *r);
-	ev->n_parts++; /* disposed of either way */
-	if (cachet_catalog_evict(r, cat, opts) < 0)
-		return cli_lib_error("cache evict");
-	if (ev->n_parts == 1)
-		ev->bytes_before = r->bytes_remaining + (opts->dry_run ? r->bytes : 0);
-	ev->reason = r->reason;
-	ev->n += r->evicted.n;
-	ev->bytes += r->bytes;
-	/* A dry run changes nothing, so each part is measured against the
-	 * same catalog: what would be left is what was there less them all. */
-	ev->bytes_remaining = opts->dry_run ? ev->bytes_before - ev->bytes : r->bytes_remaining;
-	return CLI_OK;
-}
-
-/* The reason the library records for opts (see cachet_catalog_evict),
- * for a --version that matched nothing. */
-static int reason_of(const cachet_evict_options *opts)
-{
-	if (opts->size_limit)
-		return CACHET_EVICT_SIZE;
-	if (opts->older_than_ms || opts->unused_for_ms)
-		return CACHET_EVICT_AGE;
-	if (opts->filter.tag || opts->filter.artifact_id)
-		return CACHET_EVICT_TAG;
-	return CACHET_EVICT_TASK;
 }
 
 int cache_evict(int argc, char **argv)
 {
 	struct evict_args args = {.ev = CACHET_EVICT_OPTIONS_INIT};
 	struct cache_ctx ctx = {0};
-	struct evicted ev = {0};
-	char **versions = NULL;
-	size_t n_versions = 0;
+	cachet_evict_result ev = {0};
 	int rc = parse_args(&args, false, argc, argv);
 
 	if (rc != CLI_OK)
 		return rc < 0 ? CLI_OK : rc;
 	if ((rc = cache_open(&ctx, args.home, args.ev.dry_run ? CACHE_READ : CACHE_WRITE)) != CLI_OK)
 		goto done;
-	if (args.version == NULL) {
-		rc = evict_part(&ev, ctx.cat, &args.ev);
-	} else {
-		/* One eviction per dataset version that --version names. */
-		rc = matching_versions(&versions, &n_versions, ctx.cat, &args.ev.filter,
-				       args.version);
-		for (size_t i = 0; rc == CLI_OK && i < n_versions; i++) {
-			args.ev.filter.dataset_version = versions[i];
-			rc = evict_part(&ev, ctx.cat, &args.ev);
-		}
-		if (rc == CLI_OK && n_versions == 0) {
-			/* Nothing matched: all that is referenced remains. */
-			cachet_catalog_stats stats = {0};
-			if (cachet_catalog_stats_get(&stats, ctx.cat) < 0) {
-				rc = cli_lib_error("cache evict");
-			} else {
-				ev.reason = reason_of(&args.ev);
-				ev.bytes_remaining = stats.total.bytes;
-			}
-			cachet_catalog_stats_dispose(&stats);
-		}
-	}
-	if (rc == CLI_OK)
+	if (args.version != NULL &&
+	    (rc = apply_version(&args.ev.filter, ctx.cat, args.version)) != CLI_OK)
+		goto done;
+	/* One call, whatever was selected: under --max-size the least
+	 * recently used go first across all of it. */
+	if (cachet_catalog_evict(&ev, ctx.cat, &args.ev) < 0)
+		rc = cli_lib_error("cache evict");
+	else
 		rc = print_evicted(&args, &ev);
 done:
-	for (size_t i = 0; i < n_versions; i++)
-		free(versions[i]);
-	free(versions);
-	for (size_t i = 0; i < ev.n_parts; i++)
-		cachet_evict_result_dispose(&ev.parts[i]);
-	free(ev.parts);
+	cachet_evict_result_dispose(&ev);
 	cache_close(&ctx);
 	return rc;
 }

@@ -190,17 +190,6 @@ static const char *verdict(struct text *t, const cachet_explanation *ex,
 	return "interface-changed";
 }
 
-/* The entry a hit would return: the candidate under this run's tag. */
-static const cachet_catalog_entry *hit_entry(const cachet_explanation *ex,
-					     const cachet_cache_key *key)
-{
-	for (size_t i = 0; i < ex->n_nearest; i++)
-		if (ex->nearest[i].same_dataset && ex->nearest[i].entry.tag &&
-		    strcmp(ex->nearest[i].entry.tag, key->tag) == 0)
-			return &ex->nearest[i].entry;
-	return NULL;
-}
-
 static void print_candidate(size_t n, const cachet_explain_candidate *c)
 {
 	char created[32];
@@ -303,11 +292,13 @@ static int print_json(const cachet_explanation *ex, const cachet_cache_key *key,
 				     ex->eviction.artifact_id, "detail", ex->eviction.detail);
 	}
 	json_t *obj = json_pack(
-		"{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s}, s:s, s:o, s:o, s:o}", "status",
-		cachet_cache_status_name(ex->status), "reason", cachet_miss_reason_name(ex->reason),
-		"why", why, "message", line, "dataset", "project", key->project, "domain",
-		key->domain, "name", key->name, "version", key->version, "tag", key->tag, "inputs",
-		inputs, "eviction", eviction, "nearest", nearest);
+		"{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s}, s:s, s:s?, s:o, s:o, s:o, s:o}",
+		"status", cachet_cache_status_name(ex->status), "reason",
+		cachet_miss_reason_name(ex->reason), "why", why, "message", line, "dataset",
+		"project", key->project, "domain", key->domain, "name", key->name, "version",
+		key->version, "tag", key->tag, "artifact_id", ex->artifact_id, "created_at",
+		cache_json_time(ex->created_at_ms), "inputs", inputs, "eviction", eviction,
+		"nearest", nearest);
 	return cache_print_json(obj);
 }
 
@@ -345,15 +336,13 @@ int cache_explain(int argc, char **argv)
 	if (args.json) {
 		rc = print_json(&ex, &tl.key, why, line.buf);
 	} else {
-		const cachet_catalog_entry *hit = hit_entry(&ex, &tl.key);
-		if (ex.status == CACHET_CACHE_HIT && hit != NULL) {
+		if (ex.status == CACHET_CACHE_HIT) {
 			char created[32];
-			cache_format_time(created, hit->created_at_ms);
-			printf("hit: artifact %s, created %s\n", hit->artifact_id, created);
-		} else if (ex.status == CACHET_CACHE_HIT) {
-			printf("hit\n");
-		} else
+			cache_format_time(created, ex.created_at_ms);
+			printf("hit: artifact %s, created %s\n", ex.artifact_id, created);
+		} else {
 			printf("%s (%s): %s\n", head, why, line.buf);
+		}
 		printf("dataset  %s/%s/%s/%s\n", tl.key.project, tl.key.domain, tl.key.name,
 		       tl.key.version);
 		printf("tag      %s\n", tl.key.tag);

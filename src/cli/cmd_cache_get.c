@@ -36,8 +36,9 @@ static const char put_usage[] =
 	"                        --outputs FILE [--overwrite] [--task-version V]\n"
 	"\n"
 	"Stores the outputs of a run under the task's key. An entry already there\n"
-	"is kept (exit 0) unless --overwrite. Offloaded outputs must be in the\n"
-	"store of the home. Exit 2 when the outputs could not be stored.\n"
+	"is kept (exit 0) unless --overwrite. With --interface, the outputs must\n"
+	"fit its outputs. Offloaded outputs must be in the store of the home.\n"
+	"Exit 2 when the outputs could not be stored.\n"
 	"\n" TASK_ARGS_HELP
 	"  --outputs FILE    the run's outputs, a LiteralMap (JSON or protobuf, '-' = stdin)\n"
 	"  --overwrite       replace an existing entry\n"
@@ -295,6 +296,10 @@ int cache_put(int argc, char **argv)
 	po.inputs = tl.inputs ? tl.inputs : empty;
 	po.ignore = (const char *const *)args.task.ignore;
 	po.n_ignore = args.task.n_ignore;
+	/* With --interface, outputs that do not fit it are refused now,
+	 * rather than stored to fail every later lookup. Without it the
+	 * interface is empty, and only the key says so: no check. */
+	po.iface = tl.iface;
 	(void)cachet_catalog_put(&res, ctx.cat, &tl.key, outputs, &po);
 	rc = print_put(&args, &tl.key, &res);
 done:

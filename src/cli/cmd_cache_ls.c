@@ -83,13 +83,13 @@ static int parse_args(struct ls_args *args, bool show, int argc, char **argv)
 	return CLI_OK;
 }
 
-static int print_entries_json(const cachet_catalog_entries *list)
+static int print_entries_json(const cachet_catalog_entries *list, unsigned flags)
 {
 	json_t *entries = json_array();
 	json_t *obj = entries ? json_pack("{s:o}", "entries", entries) : NULL;
 
 	for (size_t i = 0; obj && i < list->n; i++) {
-		if (json_array_append_new(entries, cache_entry_json(&list->entries[i])) < 0) {
+		if (json_array_append_new(entries, cache_entry_json(&list->entries[i], flags)) < 0) {
 			json_decref(obj);
 			obj = NULL;
 		}
@@ -144,7 +144,7 @@ int cache_ls(int argc, char **argv)
 		rc = cli_lib_error("cache ls");
 		goto done;
 	}
-	rc = args.json ? print_entries_json(&list) : print_table(&list);
+	rc = args.json ? print_entries_json(&list, 0) : print_table(&list);
 done:
 	cachet_catalog_entries_dispose(&list);
 	cache_close(&ctx);
@@ -197,8 +197,11 @@ static int print_entry(const cachet_catalog_entry *e)
 		       e->exec_project ? e->exec_project : "", e->exec_domain ? e->exec_domain : "",
 		       e->execution_name ? e->execution_name : "", e->exec_node ? e->exec_node : "",
 		       (int)e->exec_attempt);
-	if (e->n_inputs == 0) {
-		/* No inputs, or a put that recorded none. */
+	if (!e->inputs_recorded) {
+		/* The put recorded no input hashes (a library caller may
+		 * leave them out): say so rather than claim there were none. */
+		printf("inputs        (none recorded)\n");
+	} else if (e->n_inputs == 0) {
 		printf("inputs        (none)\n");
 	} else {
 		printf("inputs\n");
@@ -239,7 +242,7 @@ int cache_show(int argc, char **argv)
 		goto done;
 	}
 	if (args.json) {
-		rc = print_entries_json(&list);
+		rc = print_entries_json(&list, flags);
 		if (rc == CLI_OK && list.n == 0)
 			rc = CLI_NO;
 		goto done;

@@ -202,7 +202,7 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-json_t *cache_entry_json(const cachet_catalog_entry *e)
+json_t *cache_entry_json(const cachet_catalog_entry *e, unsigned flags)
 {
 	json_t *obj = json_object();
 	json_t *source = json_object();
@@ -226,8 +226,10 @@ json_t *cache_entry_json(const cachet_catalog_entry *e)
 	     json_object_set_new(source, "exec_node", str_or_null(e->exec_node)) == 0 &&
 	     json_object_set_new(source, "exec_attempt", json_integer(e->exec_attempt)) == 0;
 	ok = ok && json_object_set(obj, "source", source) == 0;
-	if (ok && e->inputs != NULL) {
-		json_t *inputs = json_object();
+	if (ok && (flags & CACHET_ENTRY_INPUTS) && !e->inputs_recorded) {
+		ok = json_object_set_new(obj, "inputs", json_null()) == 0; /* not recorded */
+	} else if (ok && (flags & CACHET_ENTRY_INPUTS)) {
+		json_t *inputs = json_object(); /* {} : no inputs */
 		ok = inputs && json_object_set_new(obj, "inputs", inputs) == 0;
 		for (size_t i = 0; ok && i < e->n_inputs; i++)
 			ok = json_object_set_new(inputs, e->inputs[i].name,

@@ -134,20 +134,44 @@ expect_status 0 "--max-age 1h30m"
 run cache get "${TASK[@]}" --inputs "$in12" --max-age 0
 expect_status 0 "--max-age 0: no limit"
 
-# --- the interface: outputs that do not fit are a lookup failure ----------
+# --- the interface: outputs that do not fit are refused by put ------------
 printf '%s\n' '{"outputs":{"variables":{"o0":{"type":{"simple":"STRING"}}}}}' >iface-str.json
 printf '%s\n' '{"outputs":{"variables":{"o0":{"type":{"simple":"INTEGER"}}}}}' >iface-int.json
 run cache put "${TASK[@]}" --interface iface-int.json --outputs out3.json
 expect_status 0 "put under an interface"
 run cache get "${TASK[@]}" --interface iface-int.json
 expect_status 0 "outputs that fit the interface hit"
-# The interface is part of the dataset version, so a mismatch needs an
-# entry put under one interface and read under a matching key: put the
-# string-typed interface's key with integer outputs.
+# Integer outputs where the interface says string: nothing stored.
 run cache put "${TASK[@]}" --interface iface-str.json --outputs out3.json
+expect_status 2 "put of outputs that do not fit --interface"
+expect_out "" "a refused put prints nothing on stdout"
+expect_err "cachet: cannot put the outputs: the outputs do not fit the interface: output 'o0' holds an integer where the interface says string" \
+	"a refused put says which output and why"
+run cache put "${TASK[@]}" --interface iface-str.json --outputs out3.json --json
+expect_status 2 "put --json of outputs that do not fit"
+expect_out "{\"status\":\"CACHE_PUT_FAILURE\",\"message\":\"the outputs do not fit the interface: output 'o0' holds an integer where the interface says string\",\"artifact_id\":null,\"created\":false,\"replaced\":false,\"dataset\":{\"project\":\"P\",\"domain\":\"D\",\"name\":\"flyte_task-t\",\"version\":\"$(dataset_version "${TASK[@]}" --interface iface-str.json)\"},\"tag\":\"$EMPTY\"}" \
+	"put --json of outputs that do not fit"
+run cache get "${TASK[@]}" --interface iface-str.json
+expect_status 1 "the refused put stored nothing"
+expect_err_contains "cachet: miss (not-found): " "the refused put stored nothing"
+# An output the interface does not declare, and one it declares but the
+# outputs lack.
+printf '%s\n' '{"outputs":{"variables":{}}}' >iface-none.json
+run cache put "${TASK[@]}" --interface iface-none.json --outputs out3.json
+expect_err "cachet: cannot put the outputs: the outputs do not fit the interface: output 'o0' is not in the interface" \
+	"an output the interface lacks"
+printf '%s\n' '{"outputs":{"variables":{"o0":{"type":{"simple":"INTEGER"}},"o1":{"type":{"simple":"FLOAT"}}}}}' >iface-two.json
+run cache put "${TASK[@]}" --interface iface-two.json --outputs out3.json
+expect_err "cachet: cannot put the outputs: the outputs do not fit the interface: output 'o1' is missing" \
+	"an output the outputs lack"
+
+# --- an entry that does not fit (stored by another writer): a lookup failure
+# Move the integer-typed entry under the string-typed interface's dataset.
+move_dataset "$(dataset_version "${TASK[@]}" --interface iface-int.json)" \
+	"$(dataset_version "${TASK[@]}" --interface iface-str.json)"
 run cache get "${TASK[@]}" --interface iface-str.json
 expect_status 1 "outputs that do not fit the interface: a lookup failure, exit 1"
-expect_err_contains "cachet: lookup failure (interface-mismatch): the cached outputs do not fit the interface" \
+expect_err "cachet: lookup failure (interface-mismatch): the cached outputs do not fit the interface: output 'o0' holds an integer where the interface says string" \
 	"interface mismatch"
 
 finish

@@ -124,6 +124,52 @@ expect_out_re "\\{\"dry_run\":false,\"reason\":\"size\",\"evicted\":\\[\\{[^]]*\
 run cache get "${TASK[@]}"
 expect_status 0 "the recently hit entry stays"
 
+# --- by size within a cache version, across its dataset versions ---------
+# Cache version 1.0.0 under two interfaces (two dataset versions) and 2.0:
+# --version 1.0.0 --max-size takes the least recently used of all the
+# 1.0.0 entries, whichever dataset version they are in, in one go.
+"$CACHET" cache evict --all >/dev/null
+printf '%s\n' '{"inputs":{"variables":{"x":{"type":{"simple":"INTEGER"}}}},"outputs":{"variables":{"o":{"type":{"blob":{}}}}}}' >iface-x.json
+V100X=$(dataset_version "${TASK[@]}" --interface iface-x.json)
+"$CACHET" cache put "${TASK[@]}" --outputs a.json >/dev/null                             # 100 B, V100
+sleep 0.05
+"$CACHET" cache put "${TASK_T2[@]}" --outputs c.json >/dev/null                          # 300 B, 2.0
+sleep 0.05
+"$CACHET" cache put "${TASK[@]}" --inputs "$in12" --outputs c.json >/dev/null            # 300 B, V100
+sleep 0.05
+"$CACHET" cache put "${TASK[@]}" --interface iface-x.json --outputs b.json >/dev/null    # 200 B, V100X
+sleep 0.05
+"$CACHET" cache get "${TASK[@]}" >/dev/null # a: used last now
+# 900 B referenced. Of the 1.0.0 entries the least recently used is the
+# {1, 2} entry of V100, then V100X's, then a (2.0's, older, is not
+# selected). At most 700 B: the {1, 2} entry goes, not V100X's (which a
+# version-by-version eviction would take first: its version sorts first).
+run cache evict --task t --version 1.0.0 --max-size 700 --dry-run
+expect_status 0 "evict --version CACHE-VERSION --max-size --dry-run"
+expect_out "$head
+$(row P/D/t "$V100" "$GQ" "300 B")
+would evict 1 entry (300 B, reason size); 600 B referenced by the entries that would be left" \
+	"least recently used first across the cache version's dataset versions"
+run cache evict --task t --version 1.0.0 --max-size 400 --json
+expect_status 0 "evict --version CACHE-VERSION --max-size"
+expect_out_re "\\{\"dry_run\":false,\"reason\":\"size\",\"evicted\":\\[\\{[^]]*\"version\":\"$V100\",[^]]*\"tag\":\"$GQ\"[^]]*\\},\\{[^]]*\"version\":\"$V100X\"[^]]*\\}\\],\"bytes\":500,\"bytes_remaining\":400\\}" \
+	"evict --version 1.0.0 --max-size 400: oldest use first, either version"
+run cache get "${TASK[@]}"
+expect_status 0 "the recently used 1.0.0 entry stays"
+run cache get "${TASK_T2[@]}"
+expect_status 0 "the 2.0 entry stays, though used before"
+
+# A cache version that looks like a dataset version ("<x>-<8>-<8>") is
+# still a cache version when the task has no such dataset version.
+TASK_R=(--project P --domain D --name t --cache-version r-20240501-0a1b2c3d)
+"$CACHET" cache put "${TASK_R[@]}" --outputs out3.json >/dev/null
+run cache evict --task t --version r-20240501-0a1b2c3d
+expect_status 0 "evict --version of a cache version shaped like a dataset version"
+expect_out "$(printf '%-5s  %-37s  %-56s  %4s\n' TASK VERSION TAG SIZE \
+	P/D/t "$(dataset_version "${TASK_R[@]}")" "$EMPTY" "0 B")
+evicted 1 entry (0 B, reason task); 400 B referenced by the entries left" \
+	"a cache version shaped like a dataset version"
+
 # --- bad values -----------------------------------------------------------
 run cache evict --max-size 12X
 expect_status 2 "a bad size"

@@ -32,6 +32,10 @@ expect_status 0 "explain of a hit"
 $D100
 tag      $GQ" ] || fail "explain of a hit: $out"
 passed=$((passed + 1))
+run cache explain "${TASK[@]}" --inputs "$in12" --json
+expect_status 0 "explain --json of a hit"
+expect_out_re "\\{\"status\":\"CACHE_HIT\",\"reason\":\"none\",\"why\":\"hit\",\"message\":\"the lookup hits\",\"dataset\":\\{[^}]*\\},\"tag\":\"$GQ\",\"artifact_id\":\"$a12\",\"created_at\":\"[-0-9T:.]+Z\",\"inputs\":.*" \
+	"explain --json of a hit: the artifact and when it was created"
 
 # --- an input changed -------------------------------------------------------
 run cache explain "${TASK[@]}" --inputs in13.json
@@ -63,7 +67,7 @@ expect_out_contains "  2: removed (only the entry has it: $h2)" "a removed input
 
 run cache explain "${TASK[@]}" --inputs in13.json --json
 expect_status 1 "explain --json"
-expect_out_re "\\{\"status\":\"CACHE_MISS\",\"reason\":\"not-found\",\"why\":\"inputs-changed\",\"message\":\"input '2' \\(changed\\) differs from the nearest cached entry\",\"dataset\":\\{\"project\":\"P\",\"domain\":\"D\",\"name\":\"flyte_task-t\",\"version\":\"$V100\"\\},\"tag\":\"$tag13\",\"inputs\":\\{\"1\":\"$h1\",\"2\":\"$h3\"\\},\"eviction\":null,\"nearest\":\\[\\{\"artifact_id\":\"$a12\",\"tag\":\"$GQ\",\"version\":\"$V100\",\"cache_version\":\"1.0.0\",\"created_at\":\"[-0-9T:.]+Z\",\"same_dataset\":true,\"cache_version_changed\":false,\"inputs_interface_changed\":false,\"outputs_interface_changed\":false,\"inputs_recorded\":true,\"changed\":1,\"inputs\":\\[\\{\"name\":\"1\",\"change\":\"same\",\"run_hash\":\"$h1\",\"entry_hash\":\"$h1\"\\},\\{\"name\":\"2\",\"change\":\"changed\",\"run_hash\":\"$h3\",\"entry_hash\":\"$h2\"\\}\\]\\}\\]\\}" \
+expect_out_re "\\{\"status\":\"CACHE_MISS\",\"reason\":\"not-found\",\"why\":\"inputs-changed\",\"message\":\"input '2' \\(changed\\) differs from the nearest cached entry\",\"dataset\":\\{\"project\":\"P\",\"domain\":\"D\",\"name\":\"flyte_task-t\",\"version\":\"$V100\"\\},\"tag\":\"$tag13\",\"artifact_id\":null,\"created_at\":null,\"inputs\":\\{\"1\":\"$h1\",\"2\":\"$h3\"\\},\"eviction\":null,\"nearest\":\\[\\{\"artifact_id\":\"$a12\",\"tag\":\"$GQ\",\"version\":\"$V100\",\"cache_version\":\"1.0.0\",\"created_at\":\"[-0-9T:.]+Z\",\"same_dataset\":true,\"cache_version_changed\":false,\"inputs_interface_changed\":false,\"outputs_interface_changed\":false,\"inputs_recorded\":true,\"changed\":1,\"inputs\":\\[\\{\"name\":\"1\",\"change\":\"same\",\"run_hash\":\"$h1\",\"entry_hash\":\"$h1\"\\},\\{\"name\":\"2\",\"change\":\"changed\",\"run_hash\":\"$h3\",\"entry_hash\":\"$h2\"\\}\\]\\}\\]\\}" \
 	"explain --json"
 
 # --- the cache version changed ----------------------------------------------
@@ -91,8 +95,16 @@ tag      $GQ
 nearest entry 1: .*" "expired"
 
 # --- an interface mismatch --------------------------------------------------
+# put refuses outputs that do not fit: store integer outputs under an
+# integer interface, then move them under the string interface's dataset.
 printf '%s\n' '{"outputs":{"variables":{"o0":{"type":{"simple":"STRING"}}}}}' >iface-str.json
-"$CACHET" cache put "${TASK[@]}" --interface iface-str.json --outputs out3.json >/dev/null
+printf '%s\n' '{"outputs":{"variables":{"o0":{"type":{"simple":"INTEGER"}}}}}' >iface-int.json
+run cache put "${TASK[@]}" --interface iface-int.json --outputs out3.json
+a_misfit=${out#populated  }
+move_dataset "$(dataset_version "${TASK[@]}" --interface iface-int.json)" \
+	"$(dataset_version "${TASK[@]}" --interface iface-str.json)"
+run cache explain "${TASK[@]}" --interface iface-str.json --json
+expect_out_contains "\"artifact_id\":\"$a_misfit\"" "explain --json names the entry that does not fit"
 run cache explain "${TASK[@]}" --interface iface-str.json
 expect_status 1 "explain: interface mismatch"
 expect_out_contains "lookup failure (interface-mismatch): the cached outputs do not fit the interface" \
@@ -125,9 +137,28 @@ run cache explain "${TASK[@]}" --inputs "$in12" --json
 expect_out_re ".*\"why\":\"evicted\".*\"eviction\":\\{\"reason\":\"tag\",\"at\":\"[-0-9T:.]+Z\",\"artifact_id\":\"$a12\",\"detail\":null\\}.*" \
 	"explain --json: the eviction"
 # Put again: the eviction is forgotten, it hits.
-"$CACHET" cache put "${TASK[@]}" --inputs "$in12" --outputs out3.json >/dev/null
+run cache put "${TASK[@]}" --inputs "$in12" --outputs out3.json
+a12b=${out#populated  }
 run cache explain "${TASK[@]}" --inputs "$in12"
 expect_status 0 "put again: a hit"
+
+# --- a hit whose entry is not among the nearest ------------------------------
+# Three entries with input hashes rank before one without: the hit still
+# names its own artifact.
+for v in 5 6 7; do
+	printf '{"literals":{"1":{"scalar":{"primitive":{"integer":"1"}}},"2":{"scalar":{"primitive":{"integer":"%s"}}}}}\n' "$v" >"in1$v.json"
+	"$CACHET" cache put "${TASK[@]}" --inputs "in1$v.json" --outputs out3.json >/dev/null
+done
+catalog_sql "UPDATE artifacts SET input_hashes = NULL WHERE uuid = '$a12b'"
+run cache explain "${TASK[@]}" --inputs "$in12" --json
+expect_status 0 "a hit on an entry without input hashes"
+expect_out_contains "\"artifact_id\":\"$a12b\"" "the hit's artifact"
+expect_out_lacks "\"artifact_id\":\"$a12b\",\"tag\"" "the hit's entry is not among the nearest"
+run cache explain "${TASK[@]}" --inputs "$in12"
+[ "$(masked)" = "hit: artifact $a12b, created $T
+$D100
+tag      $GQ" ] || fail "explain of a hit outside the nearest: $out"
+passed=$((passed + 1))
 
 # --- another task: nothing cached ---------------------------------------
 run cache explain --project P --domain D --name other --cache-version 1.0.0

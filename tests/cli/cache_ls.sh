@@ -105,6 +105,21 @@ expected (times masked)
 $want"
 passed=$((passed + 1))
 
+# No inputs (the put had no --inputs: it records that there were none)
+# against none recorded (a put that left the input hashes out, as a
+# library caller may): the input hashes cleared behind cachet's back.
+run cache show --json "$a_u"
+expect_out_contains '"inputs":{}' "show --json: no inputs"
+catalog_sql "UPDATE artifacts SET input_hashes = NULL WHERE uuid = '$a_u'"
+run cache show "$a_u"
+expect_status 0 "show an entry with no input hashes recorded"
+expect_out_contains "
+inputs        (none recorded)
+outputs
+" "show: none recorded is not no inputs"
+run cache show --json "$a_u"
+expect_out_contains '"inputs":null' "show --json: none recorded"
+
 run cache show "$EMPTY"
 expect_status 0 "show a tag two tasks have"
 [ "$(grep -c '^task    ' <<<"$out")" -eq 2 ] || fail "show $EMPTY: $out"

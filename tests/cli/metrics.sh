@@ -33,6 +33,7 @@ cat >blob.json <<JSON
 {"literals":{"x":{"scalar":{"blob":{"metadata":{"type":{}},"uri":"file://$STORE/run1/x.txt"}}}}}
 JSON
 printf '%s\n' '{"outputs":{"variables":{"o0":{"type":{"simple":"STRING"}}}}}' >iface-str.json
+printf '%s\n' '{"outputs":{"variables":{"o0":{"type":{"simple":"INTEGER"}}}}}' >iface-int.json
 
 q() { "$CACHET" "$@" >/dev/null 2>&1 || true; }
 q cache get "${TASK[@]}" --inputs "$in12"                         # t: miss 1
@@ -40,11 +41,16 @@ q cache put "${TASK[@]}" --inputs "$in12" --outputs out3.json     # t: populated
 q cache get "${TASK[@]}" --inputs "$in12"                         # t: hit 1
 q cache get "${TASK[@]}" --inputs "$in12"                         # t: hit 2
 q cache get "${TASK[@]}" --inputs "$FIXTURES/inputs-1-2-3.json"   # t: miss 2
-q cache put "${TASK[@]}" --interface iface-str.json --outputs out3.json # t: populated 2
+q cache put "${TASK[@]}" --interface iface-str.json --outputs out3.json # t: put failure 1 (does not fit)
+q cache put "${TASK[@]}" --interface iface-int.json --outputs out3.json # t: populated 2
+# ... moved under the string interface's dataset, as another writer could
+# have stored it:
+move_dataset "$(dataset_version "${TASK[@]}" --interface iface-int.json)" \
+	"$(dataset_version "${TASK[@]}" --interface iface-str.json)"
 q cache get "${TASK[@]}" --interface iface-str.json               # t: lookup failure 1
 q cache put "${TASK[@]}" --outputs nowhere.json                   # not loaded: no count
 printf '%s\n' "{\"literals\":{\"x\":{\"scalar\":{\"blob\":{\"metadata\":{\"type\":{}},\"uri\":\"file://$STORE/none\"}}}}}" >gone.json
-q cache put "${TASK[@]}" --outputs gone.json                      # t: put failure 1
+q cache put "${TASK[@]}" --outputs gone.json                      # t: put failure 2
 q cache evict --tag "$GQ"                                         # t: evicted (tag) 1
 q cache get "${TASK_U[@]}"                                        # u: miss 1
 q cache put "${TASK_U[@]}" --outputs blob.json                    # u: populated 1
@@ -80,7 +86,7 @@ $(samples cachet_cache_lookup_failures_total 1 0 0)
 $(help_type cachet_cache_populated_total counter 'Outputs stored in the catalog.')
 $(samples cachet_cache_populated_total 2 1 1)
 $(help_type cachet_cache_put_failures_total counter 'Outputs that could not be stored.')
-$(samples cachet_cache_put_failures_total 1 0 0)
+$(samples cachet_cache_put_failures_total 2 0 0)
 $(help_type cachet_cache_evictions_total counter 'Entries evicted, by reason.')
 $(evictions "$P,task=\"t\"" 1 0 0 0 0)
 $(evictions "$P,task=\"u\"" 0 0 0 0 1)

@@ -165,6 +165,15 @@ static uint64_t total(fixture *f, int counter)
 	return v;
 }
 
+static size_t count_entries(fixture *f)
+{
+	cachet_catalog_entries l;
+	assert_int_equal(cachet_catalog_list(&l, f->cat, NULL, 0), 0);
+	size_t n = l.n;
+	cachet_catalog_entries_dispose(&l);
+	return n;
+}
+
 /* ---- lookup and put ---- */
 
 static void test_put_then_hit(void **state)
@@ -838,15 +847,6 @@ static void put_sized(fixture *f, const char *name, const char *version, const c
 	cachet_literal_map_free(m);
 }
 
-static size_t count_entries(fixture *f)
-{
-	cachet_catalog_entries l;
-	assert_int_equal(cachet_catalog_list(&l, f->cat, NULL, 0), 0);
-	size_t n = l.n;
-	cachet_catalog_entries_dispose(&l);
-	return n;
-}
-
 static void test_evict_by_tag_task_version(void **state)
 {
 	fixture *f = *state;
@@ -994,6 +994,118 @@ static void test_evict_by_age_and_size(void **state)
 			    "evict: an age is negative");
 }
 
+/* The filter's cache version: "<cache version>-<in8>-<out8>" exactly,
+ * signatures of base64url (which has '-' and '_'); both backends agree,
+ * also on a version whose last 18 characters are not 18 bytes. */
+#define VSIG "1.0-A-b_CCCC-DD-DDDDD" /* signatures holding '-' and '_' */
+
+static size_t count_filtered(fixture *f, const char *task, const char *cache_version,
+			     const char *dataset_version)
+{
+	cachet_catalog_filter flt = CACHET_CATALOG_FILTER_INIT;
+	cachet_catalog_entries l;
+	flt.task = task;
+	flt.cache_version = cache_version;
+	flt.dataset_version = dataset_version;
+	assert_int_equal(cachet_catalog_list(&l, f->cat, &flt, 0), 0);
+	size_t n = l.n;
+	for (size_t i = 0; cache_version && i < n; i++) /* each one has it */
+		assert_true(strncmp(l.entries[i].version, cache_version, strlen(cache_version)) == 0);
+	cachet_catalog_entries_dispose(&l);
+	return n;
+}
+
+static void test_filter_cache_version(void **state)
+{
+	fixture *f = *state;
+	static const char *const versions[] = {
+		V1,			  /* 1.0 */
+		VSIG,			  /* 1.0 */
+		"1.0.1-AAAAAAAA-BBBBBBBB", /* 1.0.1 */
+		"1.0-x-AAAAAAAA-BBBBBBBB", /* 1.0-x */
+		"1.0-AAAAAAAA-BBBBBBB",	  /* a signature short: no cache version */
+		"1.0-AAAAAAA.-BBBBBBBB",  /* '.' is not base64url */
+		"1.0-AAAAAAA\xc3\xa9-BBBBBBBB", /* 18 characters, 19 bytes: not the shape */
+		V2,			  /* 2.0 */
+	};
+	for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
+		cachet_cache_key k = key3("flyte_task-t", versions[i], "flyte_cached-a");
+		put_int(f, &k, (int64_t)i);
+	}
+	cachet_cache_key ku = key3("flyte_task-u", V1, "flyte_cached-a");
+	put_int(f, &ku, 99);
+
+	assert_int_equal(count_filtered(f, "t", "1.0", NULL), 2);
+	assert_int_equal(count_filtered(f, NULL, "1.0", NULL), 3); /* u's too */
+	assert_int_equal(count_filtered(f, "t", "1.0-x", NULL), 1);
+	assert_int_equal(count_filtered(f, "t", "1.0.1", NULL), 1);
+	assert_int_equal(count_filtered(f, "t", "2.0", NULL), 1);
+	assert_int_equal(count_filtered(f, "t", "1", NULL), 0);
+	assert_int_equal(count_filtered(f, "t", "", NULL), 0);
+	/* with a dataset version: both must match */
+	assert_int_equal(count_filtered(f, "t", "1.0", VSIG), 1);
+	assert_int_equal(count_filtered(f, "t", "2.0", VSIG), 0);
+	/* an eviction by cache version takes those, and only those */
+	cachet_evict_options o = CACHET_EVICT_OPTIONS_INIT;
+	cachet_evict_result r;
+	o.filter.task = "t";
+	o.filter.cache_version = "1.0";
+	assert_int_equal(cachet_catalog_evict(&r, f->cat, &o), 0);
+	assert_int_equal(r.reason, CACHET_EVICT_TASK);
+	assert_int_equal(r.evicted.n, 2);
+	cachet_evict_result_dispose(&r);
+	assert_int_equal(count_filtered(f, "t", "1.0", NULL), 0);
+	assert_int_equal(count_entries(f), 7);
+	/* a cache version alone is a selection */
+	o = (cachet_evict_options)CACHET_EVICT_OPTIONS_INIT;
+	o.filter.cache_version = "1.0";
+	assert_int_equal(cachet_catalog_evict(&r, f->cat, &o), 0);
+	assert_int_equal(r.evicted.n, 1);
+	assert_string_equal(r.evicted.entries[0].name, "flyte_task-u");
+	cachet_evict_result_dispose(&r);
+}
+
+/* Under a size limit, least recently used first across every dataset
+ * version of the cache version, in one call. */
+static void test_evict_cache_version_lru(void **state)
+{
+	fixture *f = *state;
+	cachet_evict_options o = CACHET_EVICT_OPTIONS_INIT;
+	cachet_evict_result r;
+	int64_t t0 = f->now;
+
+	put_sized(f, "flyte_task-t", V1, "flyte_cached-a", 100); /* t0, hit at t0+3000 */
+	f->now = t0 + 500;
+	put_sized(f, "flyte_task-t", V2, "flyte_cached-d", 100); /* oldest, but 2.0 */
+	f->now = t0 + 1000;
+	put_sized(f, "flyte_task-t", VSIG, "flyte_cached-b", 100);
+	f->now = t0 + 2000;
+	put_sized(f, "flyte_task-t", V1, "flyte_cached-c", 100);
+	f->now = t0 + 3000;
+	cachet_cache_key a = key3("flyte_task-t", V1, "flyte_cached-a");
+	assert_int_equal(lookup_n(f, &a, NULL), CACHET_CACHE_HIT);
+
+	/* 400 B referenced, at most 250 wanted: of the 1.0 entries, b (used
+	 * at t0+1000, the other dataset version) then c (t0+2000) */
+	o.filter.task = "t";
+	o.filter.cache_version = "1.0";
+	o.size_limit = true;
+	o.max_bytes = 250;
+	assert_int_equal(cachet_catalog_evict(&r, f->cat, &o), 0);
+	assert_int_equal(r.reason, CACHET_EVICT_SIZE);
+	assert_int_equal(r.evicted.n, 2);
+	assert_string_equal(r.evicted.entries[0].tag, "flyte_cached-b");
+	assert_string_equal(r.evicted.entries[0].version, VSIG);
+	assert_string_equal(r.evicted.entries[1].tag, "flyte_cached-c");
+	assert_string_equal(r.evicted.entries[1].version, V1);
+	assert_int_equal(r.bytes, 200);
+	assert_int_equal(r.bytes_remaining, 200);
+	cachet_evict_result_dispose(&r);
+	assert_int_equal(lookup_n(f, &a, NULL), CACHET_CACHE_HIT);
+	cachet_cache_key d = key3("flyte_task-t", V2, "flyte_cached-d");
+	assert_int_equal(lookup_n(f, &d, NULL), CACHET_CACHE_HIT);
+}
+
 /* ---- statistics ---- */
 
 static void test_stats(void **state)
@@ -1102,6 +1214,8 @@ static void test_explain(void **state)
 	assert_int_equal(cachet_catalog_explain(&ex, f->cat, &k, run, NULL), 0);
 	assert_int_equal(ex.status, CACHET_CACHE_MISS);
 	assert_int_equal(ex.reason, CACHET_MISS_NOT_FOUND);
+	assert_null(ex.artifact_id); /* no entry under this key */
+	assert_int_equal(ex.created_at_ms, 0);
 	assert_string_equal(ex.tag, k.tag);
 	assert_false(ex.eviction.found);
 	assert_int_equal(ex.n_inputs, 3);
@@ -1152,6 +1266,12 @@ static void test_explain(void **state)
 	assert_int_equal(cachet_catalog_explain(&ex, f->cat, &k, e1, NULL), 0);
 	assert_int_equal(ex.status, CACHET_CACHE_HIT);
 	assert_int_equal(ex.nearest[0].n_changed, 0);
+	/* the entry a lookup returns: e1's, put first */
+	cachet_lookup_result lr;
+	assert_int_equal(cachet_catalog_lookup(&lr, f->cat, &k, NULL), 0);
+	assert_string_equal(ex.artifact_id, lr.artifact_id);
+	assert_int_equal(ex.created_at_ms, f->now - 20);
+	cachet_lookup_result_dispose(&lr);
 	cachet_explanation_dispose(&ex);
 	cachet_evict_options o = CACHET_EVICT_OPTIONS_INIT;
 	o.filter.tag = k.tag;
@@ -1163,8 +1283,9 @@ static void test_explain(void **state)
 	assert_true(ex.eviction.found);
 	assert_int_equal(ex.eviction.reason, CACHET_EVICT_TAG);
 	cachet_explanation_dispose(&ex);
-	/* explain counts nothing */
-	assert_int_equal(total(f, CACHET_COUNTER_HITS) + total(f, CACHET_COUNTER_MISSES), 0);
+	/* explain counts nothing (the one lookup above aside) */
+	assert_int_equal(total(f, CACHET_COUNTER_HITS), 1);
+	assert_int_equal(total(f, CACHET_COUNTER_MISSES), 0);
 
 	cachet_cache_key_dispose(&k);
 	cachet_literal_map_free(e1);
@@ -1172,6 +1293,51 @@ static void test_explain(void **state)
 	cachet_literal_map_free(e3);
 	cachet_literal_map_free(run);
 	cachet_literal_map_free(only_a);
+}
+
+/* A hit names its artifact even when that entry is not among the nearest
+ * candidates (put without input hashes, it ranks after one with them), and
+ * an expired entry names the entry that expired. */
+static void test_explain_hit_artifact(void **state)
+{
+	fixture *f = *state;
+	cachet_literal_map *in = inputs_abc(1, 2, NULL), *other = inputs_abc(1, 9, NULL);
+	cachet_literal_map *out = int_outputs(0);
+	cachet_explain_options eo = CACHET_EXPLAIN_OPTIONS_INIT;
+	cachet_lookup_options lo = CACHET_LOOKUP_OPTIONS_INIT;
+	cachet_explanation ex;
+	cachet_put_result p;
+	cachet_cache_key k;
+	int64_t t0 = f->now;
+
+	assert_int_equal(cachet_cache_key_compute(&k, "proj", "dev", "t", "1.0", NULL, in, NULL), 0);
+	assert_int_equal(cachet_catalog_put(&p, f->cat, &k, out, NULL), 0); /* no hashes */
+	f->now += 10;
+	put_with_inputs(f, "1.0", other);
+	eo.max_candidates = 1;
+	assert_int_equal(cachet_catalog_explain(&ex, f->cat, &k, in, &eo), 0);
+	assert_int_equal(ex.status, CACHET_CACHE_HIT);
+	assert_int_equal(ex.n_nearest, 1);
+	assert_string_not_equal(ex.nearest[0].entry.artifact_id, p.artifact_id);
+	assert_string_equal(ex.artifact_id, p.artifact_id);
+	assert_int_equal(ex.created_at_ms, t0);
+	cachet_explanation_dispose(&ex);
+
+	f->now = t0 + 5000;
+	lo.max_age_ms = 1000;
+	eo.lookup = &lo;
+	assert_int_equal(cachet_catalog_explain(&ex, f->cat, &k, in, &eo), 0);
+	assert_int_equal(ex.status, CACHET_CACHE_MISS);
+	assert_int_equal(ex.reason, CACHET_MISS_EXPIRED);
+	assert_string_equal(ex.artifact_id, p.artifact_id);
+	assert_int_equal(ex.created_at_ms, t0);
+	cachet_explanation_dispose(&ex);
+
+	cachet_put_result_dispose(&p);
+	cachet_cache_key_dispose(&k);
+	cachet_literal_map_free(in);
+	cachet_literal_map_free(other);
+	cachet_literal_map_free(out);
 }
 
 static void test_explain_missing_data_peeks(void **state)
@@ -1260,6 +1426,69 @@ static void test_gc(void **state)
 	assert_cachet_error(cachet_catalog_gc(&r, f->cat, &o), CACHET_EINVALID,
 			    "gc: the grace period is negative");
 	cachet_literal_map_free(m);
+}
+
+/* A store whose deletes of ".../stuck" fail as the file store's do. */
+static int (*real_delete)(cachet_store_backend *b, const char *uri);
+
+static int stuck_delete(cachet_store_backend *b, const char *uri)
+{
+	size_t len = strlen(uri);
+	if (len >= 6 && strcmp(uri + len - 6, "/stuck") == 0)
+		return cachet__error(CACHET_EIO, "cannot delete '%s': Operation not permitted", uri);
+	return real_delete(b, uri);
+}
+
+typedef struct warnings {
+	char text[8][256];
+	size_t n;
+} warnings;
+
+static void record_warning(const char *message, void *payload)
+{
+	warnings *w = payload;
+	if (w->n < 8)
+		snprintf(w->text[w->n++], sizeof w->text[0], "%s", message);
+}
+
+/* A deletion that fails is warned about once, in the store's words (the
+ * object named once), counted, and the others go on. */
+static void test_gc_delete_fails(void **state)
+{
+	fixture *f = *state;
+	cachet_store_backend *sb;
+	cachet_store *store;
+	cachet_catalog *cat;
+	cachet_catalog_options co = CACHET_CATALOG_OPTIONS_INIT;
+	cachet_gc_options o = CACHET_GC_OPTIONS_INIT;
+	cachet_gc_result r;
+	warnings w = {.n = 0};
+
+	assert_int_equal(cachet_store_backend_memory_new(&sb, ROOT), 0);
+	real_delete = sb->delete_object;
+	sb->delete_object = stuck_delete;
+	assert_int_equal(cachet_store_new(&store, sb), 0);
+	assert_int_equal(cachet_store_put_bytes(store, ROOT "/r/stuck", "abc", 3), 0);
+	assert_int_equal(cachet_store_put_bytes(store, ROOT "/r/gone", "de", 2), 0);
+	co.store = store;
+	co.clock = fake_clock;
+	co.clock_payload = f;
+	assert_int_equal(cachet_catalog_open_memory(&cat, &co), 0);
+	o.grace_ms = 0;
+	f->now += 1000;
+	cachet_set_warning_handler(record_warning, &w);
+	int rc = cachet_catalog_gc(&r, cat, &o);
+	cachet_set_warning_handler(NULL, NULL);
+	assert_int_equal(rc, 0);
+	assert_int_equal(w.n, 1);
+	assert_string_equal(w.text[0], "cannot delete 'mem://t/r/stuck': Operation not permitted");
+	assert_int_equal(r.n_failed, 1);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.uris[0], ROOT "/r/gone");
+	assert_int_equal(r.bytes, 2);
+	cachet_gc_result_dispose(&r);
+	cachet_catalog_free(cat);
+	cachet_store_free(store);
 }
 
 static void test_gc_needs_store(void **state)
@@ -1414,6 +1643,11 @@ static void test_option_versions(void **state)
 	eo.version = 3;
 	assert_cachet_error(cachet_catalog_evict(&er, f->cat, &eo), CACHET_EINVALID,
 			    "unsupported evict options version 3");
+	/* version 1 had a smaller filter in it: refused, not misread */
+	eo.version = 1;
+	eo.all = true;
+	assert_cachet_error(cachet_catalog_evict(&er, f->cat, &eo), CACHET_EINVALID,
+			    "unsupported evict options version 1");
 	eo = (cachet_evict_options)CACHET_EVICT_OPTIONS_INIT;
 	eo.filter.version = 4;
 	assert_cachet_error(cachet_catalog_evict(&er, f->cat, &eo), CACHET_EINVALID,
@@ -1542,6 +1776,12 @@ static void test_store_failure(void **state)
 	cmocka_unit_test_prestate_setup_teardown(test_reservations, setup, teardown, (void *)B), \
 	cmocka_unit_test_prestate_setup_teardown(test_get_or_reserve, setup, teardown, (void *)B), \
 	cmocka_unit_test_prestate_setup_teardown(test_list, setup, teardown, (void *)B),   \
+	cmocka_unit_test_prestate_setup_teardown(test_list_no_inputs_recorded, setup, teardown, (void *)B), \
+	cmocka_unit_test_prestate_setup_teardown(test_put_interface_check, setup, teardown, (void *)B), \
+	cmocka_unit_test_prestate_setup_teardown(test_filter_cache_version, setup, teardown, (void *)B), \
+	cmocka_unit_test_prestate_setup_teardown(test_evict_cache_version_lru, setup, teardown, (void *)B), \
+	cmocka_unit_test_prestate_setup_teardown(test_explain_hit_artifact, setup, teardown, (void *)B), \
+	cmocka_unit_test_prestate_setup_teardown(test_gc_delete_fails, setup, teardown, (void *)B), \
 	cmocka_unit_test_prestate_setup_teardown(test_evict_by_tag_task_version, setup, teardown, (void *)B), \
 	cmocka_unit_test_prestate_setup_teardown(test_evict_by_age_and_size, setup, teardown, (void *)B), \
 	cmocka_unit_test_prestate_setup_teardown(test_stats, setup, teardown, (void *)B),  \

@@ -5,7 +5,8 @@
  * schema) refused and left byte for byte as they were, read-only catalogs
  * (by option, by file mode, by directory mode) where puts fail with
  * PUT_FAILURE and lookups work, a full disk, a writer holding the lock
- * past the busy timeout, and the batching of hit bookkeeping.
+ * past the busy timeout, the batching of hit bookkeeping, and damaged
+ * entries (outputs, input hashes).
  *
  * The files are inspected with SQLite itself (user_version,
  * application_id), independently of the catalog code.
@@ -565,6 +566,48 @@ static void test_corrupt_entry(void **state)
 	cachet_store_free(store);
 }
 
+/* Input hashes that were damaged read as none recorded: `cache show`
+ * does not claim "no inputs", and explain has nothing to compare. */
+static void test_corrupt_input_hashes(void **state)
+{
+	(void)state;
+	cachet_catalog *cat = open_ok(DB, NULL);
+	cachet_literal_map *in = NULL, *out = NULL;
+	cachet_put_options po = CACHET_PUT_OPTIONS_INIT;
+	cachet_put_result p;
+	cachet_catalog_entries l;
+	cachet_explanation ex;
+	cachet_cache_key k = key_of("flyte_cached-a");
+
+	assert_int_equal(cachet_literal_map_new(&in), 0);
+	assert_int_equal(cachet_literal_map_set(in, "x", cachet_literal_new_integer(1)), 0);
+	assert_int_equal(cachet_literal_map_new(&out), 0);
+	po.inputs = in;
+	assert_int_equal(cachet_catalog_put(&p, cat, &k, out, &po), 0);
+	cachet_put_result_dispose(&p);
+	assert_int_equal(cachet_catalog_list(&l, cat, NULL, CACHET_ENTRY_INPUTS), 0);
+	assert_true(l.entries[0].inputs_recorded);
+	assert_int_equal(l.entries[0].n_inputs, 1);
+	cachet_catalog_entries_dispose(&l);
+
+	/* field 1 (literals) as a length-delimited record running past the end */
+	raw_exec(DB, "UPDATE artifacts SET input_hashes = X'0a05ff'");
+	assert_int_equal(cachet_catalog_list(&l, cat, NULL, CACHET_ENTRY_INPUTS), 0);
+	assert_int_equal(l.n, 1);
+	assert_false(l.entries[0].inputs_recorded);
+	assert_int_equal(l.entries[0].n_inputs, 0);
+	assert_null(l.entries[0].inputs);
+	cachet_catalog_entries_dispose(&l);
+	assert_int_equal(cachet_catalog_explain(&ex, cat, &k, in, NULL), 0);
+	assert_int_equal(ex.n_nearest, 1);
+	assert_false(ex.nearest[0].inputs_recorded);
+	assert_false(ex.nearest[0].entry.inputs_recorded);
+	cachet_explanation_dispose(&ex);
+	cachet_catalog_free(cat);
+	cachet_literal_map_free(in);
+	cachet_literal_map_free(out);
+}
+
 /* Missing data found through a read-only catalog: a miss that says the
  * entry could not be evicted. */
 static void test_missing_data_read_only(void **state)
@@ -622,6 +665,7 @@ int main(void)
 		cmocka_unit_test_setup(test_busy, setup),
 		cmocka_unit_test_setup(test_batching, setup),
 		cmocka_unit_test_setup(test_corrupt_entry, setup),
+		cmocka_unit_test_setup(test_corrupt_input_hashes, setup),
 		cmocka_unit_test_setup(test_missing_data_read_only, setup),
 	};
 	return cmocka_run_group_tests_name("catalog (sqlite faults)", tests, NULL, NULL);

@@ -67,3 +67,19 @@ b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
 # An integer input's component hash, b64url(pbhash(Literal)), whose JSON is
 # {"scalar":{"primitive":{"integer":"N"}}} (int64 is a string in JSON).
 int_hash() { oh_str "$1" | oh_obj1 integer | oh_obj1 primitive | oh_obj1 scalar | b64url; }
+
+# The dataset version that `cachet key` computes for KEY-OPTIONS.
+dataset_version() { "$CACHET" key "$@" | sed -n 's|^dataset .*/||p'; }
+
+# catalog_sql SQL: run SQL on the home's catalog with the sqlite3 shell
+# (scripts/install-deps.sh installs it), behind cachet's back, to make
+# entries that cachet no longer writes itself: outputs that do not fit
+# their interface (as an older cachet or another writer could have
+# stored), or no input hashes recorded.
+catalog_sql() { sqlite3 "$HOME_DIR/catalog.db" "$1"; }
+
+# move_dataset FROM TO: give the dataset version FROM (and its entries)
+# the version TO.
+move_dataset() {
+	catalog_sql "UPDATE datasets SET version = '$2' WHERE version = '$1'"
+}
