@@ -592,7 +592,7 @@ static void jobs_limit_is_respected(void **state)
 	t = sh_task("t", iface_of(1, "in", "i", T_INT()), script);
 	assert_int_equal(cachet_workflow_new(&wf, "wf"), 0);
 	for (int i = 0; i < 6; i++) {
-		char name[8];
+		char name[16];
 		snprintf(name, sizeof name, "n%d", i);
 		assert_int_equal(cachet_workflow_add_node(wf, name, t, NULL), 0);
 		bind_int(wf, name, "i", i);
