@@ -273,8 +273,8 @@ typedef struct cachet_put_result {
  * into the artifact's size. Returns 0 with status POPULATED, or a negative
  * code with status PUT_FAILURE and out->message (outputs that do not fit,
  * a read-only or full catalog, a missing offloaded object, ...); lookups
- * keep working either way. Counts populated or put_failures. opts may be NULL. Release
- * out with cachet_put_result_dispose, whatever the return.
+ * keep working either way. Counts populated or put_failures. opts may be
+ * NULL. Release out with cachet_put_result_dispose, whatever the return.
  */
 CACHET_EXTERN int cachet_catalog_put(cachet_put_result *out, cachet_catalog *cat,
 				     const cachet_cache_key *key,
@@ -608,7 +608,7 @@ typedef struct cachet_explain_candidate {
 	bool cache_version_changed;
 	bool inputs_interface_changed;
 	bool outputs_interface_changed;
-	bool inputs_recorded;  /* as entry.inputs_recorded: false, nothing to compare */
+	bool inputs_recorded;  /* = entry.inputs_recorded (false: nothing to compare) */
 	cachet_input_diff *inputs; /* every input of either side, by name */
 	size_t n_inputs;
 	size_t n_changed; /* inputs not SAME */

@@ -5,9 +5,6 @@
 #include "cmd_cache.h"
 #include "table.h"
 
-#include <stdlib.h>
-#include <string.h>
-
 static const char evict_usage[] =
 	"usage: cachet cache evict [--tag TAG] [--artifact ID] [--task NAME [--version V]]\n"
 	"                          [--project P] [--domain D] [--older-than DURATION]\n"

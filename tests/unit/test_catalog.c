@@ -1,11 +1,14 @@
 /*
  * The catalog's operations, one generic suite run against every backend
  * (SQLite and memory): lookup (hit, miss, expiry, interface check, missing
- * data), put (overwrite, missing objects), reservations, cache
- * serialization in one process, listing, eviction, statistics, explain,
- * GC, argument errors and allocation failures. SQLite's own faults
- * (corrupt files, newer schemas, read-only and full catalogs) are in
- * test_catalog_sqlite.c; many processes in test_catalog_concurrency.c.
+ * data), put (overwrite, missing objects, the interface), reservations,
+ * cache serialization in one process, listing (inputs recorded or not),
+ * filters by cache version, eviction (least recently used across a cache
+ * version's dataset versions), statistics, explain (the hit's artifact),
+ * GC (a deletion that fails), argument errors and allocation failures.
+ * SQLite's own faults (corrupt files, newer schemas, read-only and full
+ * catalogs) are in test_catalog_sqlite.c; many processes in
+ * test_catalog_concurrency.c.
  *
  * Expected values come from the spec (Flyte's statuses and reservation
  * rules, worked by hand with a fake clock) or from independent calls

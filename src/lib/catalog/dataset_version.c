@@ -5,7 +5,7 @@
  * hold '-', so a version is split by position from its end, never by
  * searching for '-'. Explain splits versions to say what changed; the
  * filter on a cache version matches them (the SQLite backend says the
- * same in SQL: sqlite.c).
+ * same in SQL: cachet__sql_list_cache_version in sqlite_sql.c).
  */
 #include "catalog/backend.h"
 
