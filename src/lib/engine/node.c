@@ -372,6 +372,7 @@ static void put(cachet_run *run, run_node *n, const cachet_literal_map *outputs)
 	po.inputs = n->inputs;
 	po.ignore = (const char *const *)task->ignore;
 	po.n_ignore = task->n_ignore;
+	po.iface = task->iface; /* outputs that do not fit are never stored */
 	pthread_mutex_lock(&run->catalog_lock);
 	(void)cachet_catalog_put(&pr, run->catalog, &n->key, outputs, &po);
 	pthread_mutex_unlock(&run->catalog_lock);
