@@ -267,6 +267,13 @@ typedef enum cachet_offload_kind {
  * local_path (the digest from opts; SHA-256 when opts is NULL; see
  * docs/hashing.md). A directory's files are copied in parallel.
  *
+ * With opts->stat_cache, the stat cache works as for cachet_hash_path:
+ * every file hashed is recorded once the offload succeeded (racy-clean
+ * rule and all), and a file whose digest it vouches for is copied without
+ * being read into the process (copy_file_range when the store is local
+ * files) and not hashed; if it turns out to have changed, before or after
+ * that copy, it is copied again with hashing. See docs/store.md.
+ *
  * Errors name the path or URI: a missing or unreadable source, a FIFO,
  * socket or device, a source that changes while it is read, a kind that
  * does not match (a directory as FILE), a full disk ("cannot write

@@ -7,16 +7,19 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
 	"usage: cachet offload [--as file|directory|dataset] [--format F] [--prefix URI]\n"
-	"                      [--digest sha256|xxh128] [--home DIR] [-j N] PATH\n"
+	"                      [--digest sha256|xxh128] [--no-stat-cache] [--home DIR]\n"
+	"                      [-j N] PATH\n"
 	"\n"
 	"Copies PATH into the store (<home>/store), hashing it in the same pass, and\n"
 	"prints its Literal as protobuf JSON: a Blob (a file, or a directory as a\n"
 	"multipart blob) or a StructuredDataset, with its uri and content hash.\n"
+	"Files whose digest the stat cache knows are copied without being read.\n"
 	"\n"
 	"  --as KIND         file, directory or dataset (default: what PATH is)\n"
 	"  --format F        the Literal's format, e.g. csv or parquet (default: none)\n"
@@ -24,7 +27,9 @@ static const char usage[] =
 	"                    a fresh <root>/<YYYYMMDD>-<random>/ for every run)\n"
 	"  --digest D        sha256 (the default) or xxh128 (fast, not\n"
 	"                    collision-resistant: for a cache one trusted user fills)\n"
-	"  --home DIR        the cachet home (default: $CACHET_HOME, else\n"
+	"  --no-stat-cache   hash every file, and remember nothing\n"
+	"  --home DIR        the cachet home, which holds the store and the stat\n"
+	"                    cache (default: $CACHET_HOME, else\n"
 	"                    ${XDG_CACHE_HOME:-~/.cache}/cachet)\n"
 	"  -j N              threads for a directory's files (default: one per core)\n";
 
@@ -33,6 +38,7 @@ struct offload_args {
 	const char *format, *prefix, *home, *path;
 	cachet_digest digest;
 	unsigned threads;
+	bool no_stat_cache;
 };
 
 static int parse_kind(cachet_offload_kind *out, const char *text)
@@ -50,13 +56,14 @@ static int parse_kind(cachet_offload_kind *out, const char *text)
 
 static int parse_args(struct offload_args *args, int argc, char **argv)
 {
-	enum { OPT_AS = 256, OPT_FORMAT, OPT_PREFIX, OPT_DIGEST, OPT_HOME };
+	enum { OPT_AS = 256, OPT_FORMAT, OPT_PREFIX, OPT_DIGEST, OPT_HOME, OPT_NO_STAT_CACHE };
 	static const struct option options[] = {
 		{"as", required_argument, NULL, OPT_AS},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"prefix", required_argument, NULL, OPT_PREFIX},
 		{"digest", required_argument, NULL, OPT_DIGEST},
 		{"home", required_argument, NULL, OPT_HOME},
+		{"no-stat-cache", no_argument, NULL, OPT_NO_STAT_CACHE},
 		{"jobs", required_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -82,6 +89,7 @@ static int parse_args(struct offload_args *args, int argc, char **argv)
 						 optarg);
 			break;
 		case OPT_HOME: args->home = optarg; break;
+		case OPT_NO_STAT_CACHE: args->no_stat_cache = true; break;
 		case 'j': {
 			char *end;
 			errno = 0;
@@ -113,11 +121,35 @@ static int parse_args(struct offload_args *args, int argc, char **argv)
 	return CLI_OK;
 }
 
+static void print_warning(const char *message, void *payload)
+{
+	(void)payload;
+	fprintf(stderr, "cachet: warning: %s\n", message);
+}
+
+/* The stat cache in the cachet home, or NULL (with a warning) when there
+ * is none to be had: offloading works without it, only hashing every
+ * file. */
+static cachet_stat_cache *open_stat_cache(const char *home)
+{
+	char *db = NULL;
+	cachet_stat_cache *sc = NULL;
+
+	if (cachet_home_stat_cache_path(&db, home) < 0 || cachet_stat_cache_open(&sc, db) < 0) {
+		fprintf(stderr, "cachet: warning: %s; offloading without the stat cache\n",
+			cachet_error_last()->message);
+		sc = NULL;
+	}
+	cachet_free(db);
+	return sc;
+}
+
 int cmd_offload(int argc, char **argv)
 {
 	struct offload_args args = {.kind = CACHET_OFFLOAD_AUTO, .digest = CACHET_DIGEST_SHA256};
 	cachet_hash_options opts = CACHET_HASH_OPTIONS_INIT;
 	cachet_store *store = NULL;
+	cachet_stat_cache *sc = NULL;
 	cachet_literal *lit = NULL;
 	cli_progress *bar = NULL;
 	char *home = NULL, *json = NULL;
@@ -130,6 +162,10 @@ int cmd_offload(int argc, char **argv)
 		rc = cli_lib_error(NULL);
 		goto done;
 	}
+	cachet_set_warning_handler(print_warning, NULL);
+	if (!args.no_stat_cache)
+		sc = open_stat_cache(home);
+	opts.stat_cache = sc;
 	opts.digest = args.digest;
 	opts.threads = args.threads;
 	opts.progress = cli_progress_update;
@@ -152,6 +188,8 @@ done:
 	cachet_free(json);
 	cachet_literal_free(lit);
 	cachet_store_free(store);
+	cachet_stat_cache_free(sc);
+	cachet_set_warning_handler(NULL, NULL);
 	cachet_free(home);
 	return rc;
 }

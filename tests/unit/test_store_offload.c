@@ -2,7 +2,10 @@
  * Offloading local data into the store, hashing in the same pass: the
  * Literal each kind gives, hashes checked against values computed with
  * independent tools (sha256sum, xxhsum -H2, Python's hashlib following
- * docs/hashing.md), and every way it can fail leaving nothing visible.
+ * docs/hashing.md), every way it can fail leaving nothing visible, and the
+ * stat cache: offloads record what they hash, and copy files whose digest
+ * it knows without reading them (the digest layer's read counter), unless
+ * they changed.
  */
 #define _DEFAULT_SOURCE /* realpath, setgroups */
 
@@ -14,6 +17,7 @@
 #include <grp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -34,6 +38,20 @@
  * u64be(len(path)) + path + sha256(content)).
  */
 #define SHA256_DIR "sha256-dir:1d2e82f6ab7dc935b773fd489d063b85a780d0102789348ab3d6b830fda79cad"
+/* ... with "sub/b.txt" holding "BETA\n" instead (Python's hashlib) */
+#define SHA256_DIR_BETA \
+	"sha256-dir:ddfd1cf914526452f0e3365403f6f71041cff21774e159ceb4054dad7275e11c"
+/* ... with a.txt's digest replaced by sha256("abd") (Python's hashlib) */
+#define SHA256_DIR_A_ABD \
+	"sha256-dir:73f771271acc9c4cebb4a3f8828d4e0daa3b3dcd528dbf9fba644f9f24d37f43"
+/* the directory digest over {"one": "abc"} (Python's hashlib) */
+#define SHA256_DIR_ONE_ABC \
+	"sha256-dir:359aee9ee4c44e301b392ff24130f3b4c15c38c271855561ab3de049dccf00ac"
+/* printf 'several bytes' | sha256sum */
+#define SHA256_SEVERAL "sha256:b988c5cc461daad9521439d03be1036f013c91cb97a246caa01cf4f53928890a"
+/* printf abd | sha256sum */
+#define SHA256_ABD "sha256:a52d159f262b2c6ddb724a61840befc36eb30c88877a4030b65cbe86298449c9"
+#define RAW_SHA256_ABD "a52d159f262b2c6ddb724a61840befc36eb30c88877a4030b65cbe86298449c9"
 /* ... and over no files at all */
 #define SHA256_EMPTY_DIR \
 	"sha256-dir:72d404b3d6a184b41702432e1ea1c8cb3200c7cc328fbdc276b562f11d9a4904"
@@ -735,6 +753,565 @@ static void out_of_memory(void **state)
 	}
 }
 
+/* ---------------------------------------------------------------------- */
+/* The stat cache                                                         */
+
+#define OLD_TIME 1000000000 /* 2001-09-09: long before any entry */
+
+/* An mtime long past, so that entries recorded now are not racy. */
+static void age(const char *path)
+{
+	struct timespec ts[2] = {{OLD_TIME, 0}, {OLD_TIME, 0}};
+	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+}
+
+static void age_sample_dir(const char *dir)
+{
+	static const char *const names[] = {"a.txt", "sub/b.txt", ".hidden"};
+	char p[PATH_MAX];
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+		age(p);
+	}
+}
+
+/* A stat cache of the test's own, per backend. */
+static cachet_stat_cache *open_cache(store_fx *f, const char *name, char *path, size_t size)
+{
+	cachet_stat_cache *sc = NULL;
+	snprintf(path, size, "%s-%s.db", name, f->is_file ? "file" : "memory");
+	assert_int_equal(cachet_stat_cache_open(&sc, path), 0);
+	return sc;
+}
+
+/* How many files an offload of path through sc read into the process,
+ * checking its hash; the Literal goes to *lit (NULL: freed). */
+static uint64_t reads_to_offload(store_fx *f, cachet_literal **lit, const char *prefix,
+				 const char *path, cachet_stat_cache *sc, const char *want)
+{
+	cachet_hash_options opts = CACHET_HASH_OPTIONS_INIT;
+	cachet_literal *l = NULL;
+	opts.stat_cache = sc;
+	uint64_t before = cachet__digest_files_read();
+	assert_int_equal(cachet_offload_path(&l, f->store, prefix, path, CACHET_OFFLOAD_AUTO, NULL,
+					     &opts),
+			 0);
+	uint64_t reads = cachet__digest_files_read() - before;
+	assert_string_equal(l->hash, want);
+	if (lit)
+		*lit = l;
+	else
+		cachet_literal_free(l);
+	return reads;
+}
+
+/* How many files `cachet hash` of path through sc read. */
+static uint64_t reads_to_hash(const char *path, cachet_stat_cache *sc, const char *want)
+{
+	cachet_hash_options opts = CACHET_HASH_OPTIONS_INIT;
+	char *hash = NULL;
+	opts.stat_cache = sc;
+	uint64_t before = cachet__digest_files_read();
+	assert_int_equal(cachet_hash_path(&hash, path, &opts), 0);
+	uint64_t reads = cachet__digest_files_read() - before;
+	assert_string_equal(hash, want);
+	cachet_free(hash);
+	return reads;
+}
+
+/*
+ * Files a second offload reads into the process: none on the file store
+ * (copy_file_range, in the kernel); each one on the memory store, whose
+ * writer takes bytes, though it hashes none of them.
+ */
+static uint64_t unhashed_reads(store_fx *f, uint64_t files)
+{
+	return f->is_file ? 0 : files;
+}
+
+static void assert_object(store_fx *f, const cachet_literal *lit, const char *rel,
+			  const char *want)
+{
+	char uri[BIG];
+	if (rel)
+		snprintf(uri, sizeof uri, "%s/%s", lit->scalar->blob->uri, rel);
+	else
+		snprintf(uri, sizeof uri, "%s", lit->scalar->blob->uri);
+	char *data = get_object(f, uri, NULL);
+	assert_string_equal(data, want);
+	cachet_free(data);
+}
+
+static void known_files_are_not_read_again(void **state)
+{
+	store_fx *f = *state;
+	char dir[64], path[128], tree[80], first[128], db[64];
+	cachet_stat_cache *sc = open_cache(f, "known", db, sizeof db);
+	cachet_literal *lit = NULL;
+	char *prefix = fresh_prefix(f);
+
+	make_local_dir(f, dir, sizeof dir, "known");
+	snprintf(path, sizeof path, "%s/data.csv", dir);
+	write_text(path, "abc");
+	age(path);
+	snprintf(tree, sizeof tree, "%s/tree", dir);
+	assert_int_equal(mkdir(tree, 0700), 0);
+	make_sample_dir(tree);
+	age_sample_dir(tree);
+
+	/* the first offload reads and hashes, and records what it hashed:
+	 * `cachet hash` then reads nothing, a file inside a directory too */
+	assert_int_equal(reads_to_offload(f, NULL, prefix, path, sc, SHA256_ABC), 1);
+	assert_int_equal(reads_to_hash(path, sc, SHA256_ABC), 0);
+	cachet_free(prefix);
+	prefix = fresh_prefix(f);
+	assert_int_equal(reads_to_offload(f, NULL, prefix, tree, sc, SHA256_DIR), 3);
+	assert_int_equal(reads_to_hash(tree, sc, SHA256_DIR), 0);
+	cachet_free(prefix);
+
+	/* the second offload copies without reading: same hash, same bytes */
+	prefix = fresh_prefix(f);
+	assert_int_equal(reads_to_offload(f, &lit, prefix, path, sc, SHA256_ABC),
+			 unhashed_reads(f, 1));
+	assert_object(f, lit, NULL, "abc");
+	cachet_literal_free(lit);
+	cachet_free(prefix);
+	prefix = fresh_prefix(f);
+	assert_int_equal(reads_to_offload(f, &lit, prefix, tree, sc, SHA256_DIR),
+			 unhashed_reads(f, 3));
+	check_dir_literal(f, lit, prefix, "tree");
+	cachet_literal_free(lit);
+	cachet_free(prefix);
+
+	/* what `cachet hash` recorded, an offload uses (the bench's case) */
+	snprintf(first, sizeof first, "%s/hashed-first.csv", dir);
+	write_text(first, "abc");
+	age(first);
+	assert_int_equal(reads_to_hash(first, sc, SHA256_ABC), 1);
+	prefix = fresh_prefix(f);
+	assert_int_equal(reads_to_offload(f, &lit, prefix, first, sc, SHA256_ABC),
+			 unhashed_reads(f, 1));
+	assert_object(f, lit, NULL, "abc");
+	cachet_literal_free(lit);
+	cachet_free(prefix);
+
+	/* an entry of the other algorithm is no help */
+	cachet_hash_options opts = CACHET_HASH_OPTIONS_INIT;
+	opts.stat_cache = sc;
+	opts.digest = CACHET_DIGEST_XXH128;
+	uint64_t before = cachet__digest_files_read();
+	assert_int_equal(cachet_offload_path(&lit, f->store, NULL, path, CACHET_OFFLOAD_AUTO, NULL,
+					     &opts),
+			 0);
+	assert_string_equal(lit->hash, XXH128_ABC);
+	assert_int_equal(cachet__digest_files_read() - before, 1);
+	cachet_literal_free(lit);
+	cachet_stat_cache_free(sc);
+}
+
+/* Replace the recorded digest of the file at path (its real path keys
+ * the entry) with raw_hex, behind the stat cache's back. */
+static void tamper(const char *db_path, const char *path, const char *raw_hex)
+{
+	char real[PATH_MAX], sql[PATH_MAX + 256];
+	sqlite3 *db;
+	assert_non_null(realpath(path, real));
+	snprintf(sql, sizeof sql,
+		 "UPDATE files SET digest = X'%s' WHERE path = CAST('%s' AS BLOB) "
+		 "AND algorithm = 'sha256'",
+		 raw_hex, real);
+	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_changes(db), 1);
+	sqlite3_close(db);
+}
+
+/* A known file's digest is the stat cache's, not computed again: an entry
+ * changed behind its back shows in the hash (which is why the stat cache
+ * is the user's own, in the home). */
+static void the_digest_comes_from_the_stat_cache(void **state)
+{
+	store_fx *f = *state;
+	char dir[64], path[128], tree[80], a[128], db[64];
+	cachet_stat_cache *sc = open_cache(f, "tamper", db, sizeof db);
+
+	make_local_dir(f, dir, sizeof dir, "tamper");
+	snprintf(path, sizeof path, "%s/data.csv", dir);
+	write_text(path, "abc");
+	age(path);
+	snprintf(tree, sizeof tree, "%s/tree", dir);
+	assert_int_equal(mkdir(tree, 0700), 0);
+	make_sample_dir(tree);
+	age_sample_dir(tree);
+	assert_int_equal(reads_to_offload(f, NULL, NULL, path, sc, SHA256_ABC), 1);
+	assert_int_equal(reads_to_offload(f, NULL, NULL, tree, sc, SHA256_DIR), 3);
+
+	tamper(db, path, RAW_SHA256_ABD);
+	snprintf(a, sizeof a, "%s/a.txt", tree);
+	tamper(db, a, RAW_SHA256_ABD);
+	assert_int_equal(reads_to_offload(f, NULL, NULL, path, sc, SHA256_ABD),
+			 unhashed_reads(f, 1));
+	assert_int_equal(reads_to_offload(f, NULL, NULL, tree, sc, SHA256_DIR_A_ABD),
+			 unhashed_reads(f, 3));
+	/* without the stat cache, the bytes speak */
+	assert_int_equal(reads_to_offload(f, NULL, NULL, path, NULL, SHA256_ABC), 1);
+	cachet_stat_cache_free(sc);
+}
+
+/* Let the file system's clock move on: a kernel that stamps files with a
+ * coarse clock (one tick: 1 to 10 ms) could otherwise give a rewrite the
+ * ctime of the previous write, and the tests below set the mtime back. */
+static void next_tick(void)
+{
+	struct timespec pause = {0, 20000000};
+	nanosleep(&pause, NULL);
+}
+
+static void changed_files_are_hashed_again(void **state)
+{
+	store_fx *f = *state;
+	char dir[64], path[128], tree[80], b[128], db[64];
+	cachet_stat_cache *sc = open_cache(f, "changed", db, sizeof db);
+	cachet_literal *lit = NULL;
+
+	make_local_dir(f, dir, sizeof dir, "changed");
+	snprintf(path, sizeof path, "%s/data.csv", dir);
+	write_text(path, "abc");
+	age(path);
+	snprintf(tree, sizeof tree, "%s/tree", dir);
+	assert_int_equal(mkdir(tree, 0700), 0);
+	make_sample_dir(tree);
+	age_sample_dir(tree);
+	assert_int_equal(reads_to_offload(f, NULL, NULL, path, sc, SHA256_ABC), 1);
+	assert_int_equal(reads_to_offload(f, NULL, NULL, tree, sc, SHA256_DIR), 3);
+
+	/* same size, same mtime, same inode: only the ctime tells */
+	next_tick();
+	write_text(path, "abd");
+	age(path);
+	assert_int_equal(reads_to_offload(f, &lit, NULL, path, sc, SHA256_ABD), 1);
+	assert_object(f, lit, NULL, "abd");
+	cachet_literal_free(lit);
+	/* and the new digest is recorded */
+	assert_int_equal(reads_to_offload(f, NULL, NULL, path, sc, SHA256_ABD),
+			 unhashed_reads(f, 1));
+
+	/* one file of a directory: only it is hashed */
+	snprintf(b, sizeof b, "%s/sub/b.txt", tree);
+	next_tick();
+	write_text(b, "BETA\n");
+	age(b);
+	assert_int_equal(reads_to_offload(f, &lit, NULL, tree, sc, SHA256_DIR_BETA),
+			 1 + unhashed_reads(f, 2));
+	assert_object(f, lit, "sub/b.txt", "BETA\n");
+	assert_object(f, lit, "a.txt", "alpha\n");
+	cachet_literal_free(lit);
+	assert_int_equal(reads_to_hash(tree, sc, SHA256_DIR_BETA), 0);
+	cachet_stat_cache_free(sc);
+}
+
+/* The racy-clean rule, with the clock replaced: an entry recorded at the
+ * file's own mtime is not trusted; the time recorded is the one from
+ * before the file was read. */
+static int64_t fixed_now;
+static int64_t clock_fixed(void)
+{
+	return fixed_now;
+}
+
+static uint64_t reads_at_start;
+static int64_t clock_by_reads(void)
+{
+	int64_t mtime = (int64_t)OLD_TIME * 1000000000;
+	return cachet__digest_files_read() == reads_at_start ? mtime : mtime + 10 * 1000000000LL;
+}
+
+static void racily_clean_entries_are_read_again(void **state)
+{
+	store_fx *f = *state;
+	char dir[64], path[128], tree[80], one[128], db[64];
+	cachet_stat_cache *sc = open_cache(f, "racy", db, sizeof db);
+	cachet__digest_hooks fixed = {.now_ns = clock_fixed};
+	cachet__digest_hooks by_reads = {.now_ns = clock_by_reads};
+
+	make_local_dir(f, dir, sizeof dir, "racy");
+	snprintf(path, sizeof path, "%s/data.csv", dir);
+	write_text(path, "abc");
+	age(path);
+	cachet__digest_set_hooks(&fixed);
+	/* recorded at the very nanosecond of the mtime: racy, read again */
+	fixed_now = (int64_t)OLD_TIME * 1000000000 + 500;
+	struct timespec ts[2] = {{OLD_TIME, 500}, {OLD_TIME, 500}};
+	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+	assert_int_equal(reads_to_offload(f, NULL, NULL, path, sc, SHA256_ABC), 1);
+	assert_int_equal(reads_to_offload(f, NULL, NULL, path, sc, SHA256_ABC), 1);
+	/* one nanosecond later: trusted */
+	fixed_now++;
+	assert_int_equal(reads_to_offload(f, NULL, NULL, path, sc, SHA256_ABC), 1);
+	assert_int_equal(reads_to_offload(f, NULL, NULL, path, sc, SHA256_ABC),
+			 unhashed_reads(f, 1));
+
+	/* a clock that moves on once the file is read: an entry timed
+	 * after reading would be trusted; the one from before is not (a
+	 * directory of one file, which the clock follows) */
+	age(path);
+	snprintf(tree, sizeof tree, "%s/tree", dir);
+	assert_int_equal(mkdir(tree, 0700), 0);
+	snprintf(one, sizeof one, "%s/tree/one", dir);
+	write_text(one, "abc");
+	age(one);
+	cachet__digest_set_hooks(&by_reads);
+	const char *paths[] = {path, tree};
+	const char *want[] = {SHA256_ABC, SHA256_DIR_ONE_ABC};
+	for (int i = 0; i < 2; i++) {
+		cachet_hash_options opts = CACHET_HASH_OPTIONS_INIT;
+		cachet_literal *lit = NULL;
+		opts.stat_cache = sc;
+		opts.threads = 1; /* one file at a time: the clock follows */
+		for (int round = 0; round < 2; round++) {
+			reads_at_start = cachet__digest_files_read();
+			assert_int_equal(cachet_offload_path(&lit, f->store, NULL, paths[i],
+							     CACHET_OFFLOAD_AUTO, NULL, &opts),
+					 0);
+			assert_string_equal(lit->hash, want[i]);
+			cachet_literal_free(lit);
+			assert_int_equal(cachet__digest_files_read() - reads_at_start, 1);
+		}
+	}
+	cachet__digest_set_hooks(NULL);
+	cachet_stat_cache_free(sc);
+}
+
+/* A file that changes while it is copied as a known version: copied
+ * again with hashing; changing again fails as the hashing copy does. */
+static const char *rewrite_target;
+static const char *rewrite_text;
+static int rewrites_left; /* < 0: every time */
+
+static void rewrite_after_read(const char *path, void *arg)
+{
+	(void)arg;
+	if (rewrite_target == NULL || strstr(path, rewrite_target) == NULL || rewrites_left == 0)
+		return;
+	if (rewrites_left > 0) {
+		rewrites_left--;
+		write_text(path, rewrite_text);
+	} else {
+		FILE *fp = fopen(path, "ab"); /* grows every time */
+		assert_non_null(fp);
+		fputc('x', fp);
+		fclose(fp);
+	}
+}
+
+static int rows_in(const char *db_path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int n = -1;
+	assert_int_equal(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM files", -1, &s, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+}
+
+static void known_file_changing_during_the_copy(void **state)
+{
+	store_fx *f = *state;
+	char dir[64], path[128], tree[80], msg[512], db[64];
+	cachet_stat_cache *sc = open_cache(f, "moving", db, sizeof db);
+	cachet__digest_hooks hooks = {.after_read = rewrite_after_read};
+	cachet_hash_options opts = CACHET_HASH_OPTIONS_INIT;
+	cachet_literal *lit = NULL;
+
+	make_local_dir(f, dir, sizeof dir, "moving");
+	snprintf(path, sizeof path, "%s/data.csv", dir);
+	write_text(path, "several bytes");
+	age(path);
+	snprintf(tree, sizeof tree, "%s/tree", dir);
+	assert_int_equal(mkdir(tree, 0700), 0);
+	make_sample_dir(tree);
+	age_sample_dir(tree);
+	assert_int_equal(reads_to_offload(f, NULL, NULL, path, sc, SHA256_SEVERAL), 1);
+	assert_int_equal(reads_to_offload(f, NULL, NULL, tree, sc, SHA256_DIR), 3);
+	cachet__digest_set_hooks(&hooks);
+
+	/* rewritten once, during the copy without hashing: the hashing
+	 * copy that follows gives the new bytes and their hash */
+	rewrite_target = "data.csv";
+	rewrite_text = "abc";
+	rewrites_left = 1;
+	assert_int_equal(reads_to_offload(f, &lit, NULL, path, sc, SHA256_ABC),
+			 1 + unhashed_reads(f, 1));
+	assert_object(f, lit, NULL, "abc");
+	cachet_literal_free(lit);
+	rewrite_target = "sub/b.txt";
+	rewrite_text = "BETA\n";
+	rewrites_left = 1;
+	assert_int_equal(reads_to_offload(f, &lit, NULL, tree, sc, SHA256_DIR_BETA),
+			 1 + unhashed_reads(f, 3));
+	assert_object(f, lit, "sub/b.txt", "BETA\n");
+	cachet_literal_free(lit);
+
+	/* changing on every read: fails, nothing visible, nothing recorded */
+	rewrite_target = NULL;
+	age(path);
+	assert_int_equal(reads_to_offload(f, NULL, NULL, path, sc, SHA256_ABC), 1);
+	int rows = rows_in(db);
+	rewrite_target = "data.csv";
+	rewrites_left = -1;
+	char *prefix = fresh_prefix(f);
+	opts.stat_cache = sc;
+	lit = (cachet_literal *)1;
+	snprintf(msg, sizeof msg, "cannot read '%s': it changed while it was read", path);
+	assert_listing(f, prefix, "");
+	assert_cachet_error(cachet_offload_path(&lit, f->store, prefix, path, CACHET_OFFLOAD_AUTO,
+						NULL, &opts),
+			    CACHET_EIO, msg);
+	assert_null(lit);
+	assert_listing(f, prefix, "");
+	assert_int_equal(rows_in(db), rows);
+	cachet_free(prefix);
+
+	rewrite_target = NULL;
+	cachet__digest_set_hooks(NULL);
+	cachet_stat_cache_free(sc);
+}
+
+/* A directory whose offload fails records nothing, not even the files
+ * copied and hashed before the failure. */
+static void failed_offload_records_nothing(void **state)
+{
+	store_fx *f = *state;
+	char dir[64], tree[80], msg[512], db[64];
+	cachet_stat_cache *sc = open_cache(f, "failed", db, sizeof db);
+	cachet__digest_hooks hooks = {.after_read = truncate_after_read};
+	cachet_hash_options opts = CACHET_HASH_OPTIONS_INIT;
+	cachet_literal *lit = (cachet_literal *)1;
+
+	make_local_dir(f, dir, sizeof dir, "failed");
+	snprintf(tree, sizeof tree, "%s/tree", dir);
+	assert_int_equal(mkdir(tree, 0700), 0);
+	make_sample_dir(tree);
+	age_sample_dir(tree);
+	cachet__digest_set_hooks(&hooks);
+	truncate_target = "sub/b.txt";
+	opts.threads = 1;
+	opts.stat_cache = sc;
+	snprintf(msg, sizeof msg, "cannot read '%s/sub/b.txt': it changed while it was read", tree);
+	assert_cachet_error(cachet_offload_path(&lit, f->store, NULL, tree, CACHET_OFFLOAD_AUTO,
+						NULL, &opts),
+			    CACHET_EIO, msg);
+	assert_null(lit);
+	assert_store_empty(f);
+	assert_int_equal(rows_in(db), 0);
+	truncate_target = NULL;
+	cachet__digest_set_hooks(NULL);
+	cachet_stat_cache_free(sc);
+}
+
+/* The copy in the kernel meets a full disk: read/write take over and say
+ * which side failed. */
+static void offload_known_under_small_fsize(store_fx *f, int out)
+{
+	cachet_hash_options opts = CACHET_HASH_OPTIONS_INIT;
+	cachet_literal *lit = NULL;
+	cachet_stat_cache *sc = NULL;
+	char *hash = NULL;
+	struct rlimit rl = {1u << 20, 1u << 20};
+	uint64_t before;
+	int rc;
+
+	if (cachet_stat_cache_open(&sc, "fsize.db") < 0) {
+		dprintf(out, "cannot open the stat cache");
+		return;
+	}
+	opts.stat_cache = sc;
+	(void)cachet_hash_path(&hash, "fsize-known", &opts);
+	cachet_free(hash);
+	signal(SIGXFSZ, SIG_IGN);
+	setrlimit(RLIMIT_FSIZE, &rl);
+	before = cachet__digest_files_read();
+	rc = cachet_offload_path(&lit, f->store, f->root, "fsize-known", CACHET_OFFLOAD_AUTO, NULL,
+				 &opts);
+	report(out, rc);
+	/* read() took over from copy_file_range, and nothing was hashed */
+	dprintf(out, " / %d read", (int)(cachet__digest_files_read() - before));
+	cachet_literal_free(lit);
+	cachet_stat_cache_free(sc);
+}
+
+static void disk_full_in_the_kernel_copy(void **state)
+{
+	store_fx *f = *state;
+	char expected[BIG];
+	unsigned char *bytes = malloc(3u << 20);
+
+	assert_non_null(bytes);
+	fill_pattern(bytes, 3u << 20);
+	write_file("fsize-known", bytes, 3u << 20);
+	age("fsize-known");
+	char *got = in_child(offload_known_under_small_fsize, f);
+	snprintf(expected, sizeof expected,
+		 "%d cannot write '%s/fsize-known': File too large / 1 read", CACHET_EIO, f->root);
+	assert_string_equal(got, expected);
+	free(got);
+	assert_store_empty(f);
+	unlink("fsize-known");
+	free(bytes);
+}
+
+/* Allocation failures with a stat cache that knows every file: the copy
+ * without hashing fails as cleanly as the other. */
+static void out_of_memory_with_the_stat_cache(void **state)
+{
+	store_fx *f = *state;
+	char dir[64], path[128], tree[80], db[64];
+	cachet_stat_cache *sc = open_cache(f, "oom", db, sizeof db);
+	cachet_hash_options opts = CACHET_HASH_OPTIONS_INIT;
+
+	make_local_dir(f, dir, sizeof dir, "oom-sc");
+	snprintf(path, sizeof path, "%s/small.csv", dir);
+	write_text(path, "abc");
+	age(path);
+	snprintf(tree, sizeof tree, "%s/tree", dir);
+	assert_int_equal(mkdir(tree, 0700), 0);
+	make_sample_dir(tree);
+	age_sample_dir(tree);
+	assert_int_equal(reads_to_hash(path, sc, SHA256_ABC), 1);
+	assert_int_equal(reads_to_hash(tree, sc, SHA256_DIR), 3);
+	opts.threads = 1;
+	opts.stat_cache = sc;
+
+	const char *paths[] = {path, tree};
+	for (size_t k = 0; k < 2; k++) {
+		for (long n = 0;; n++) {
+			cachet_literal *lit = NULL;
+			cachet__alloc_fail_after(n);
+			int rc = cachet_offload_path(&lit, f->store, f->root, paths[k],
+						     CACHET_OFFLOAD_AUTO, "csv", &opts);
+			bool failed = cachet__alloc_failed();
+			cachet__alloc_fail_reset();
+			if (!failed) {
+				assert_int_equal(rc, 0);
+				assert_string_equal(lit->hash, k == 0 ? SHA256_ABC : SHA256_DIR);
+				cachet_literal_free(lit);
+				break;
+			}
+			assert_int_equal(rc, CACHET_ENOMEM);
+			assert_null(lit);
+			assert_store_empty(f);
+			assert_true(n < 10000);
+		}
+		assert_int_equal(cachet_store_list(f->store, f->root, delete_all_cb, f->store), 0);
+	}
+	cachet_stat_cache_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -751,6 +1328,14 @@ int main(void)
 		FILE_ONLY(disk_full),
 		cmocka_unit_test(unreadable_file),
 		BOTH(out_of_memory),
+		BOTH(known_files_are_not_read_again),
+		BOTH(the_digest_comes_from_the_stat_cache),
+		BOTH(changed_files_are_hashed_again),
+		BOTH(racily_clean_entries_are_read_again),
+		BOTH(known_file_changing_during_the_copy),
+		BOTH(failed_offload_records_nothing),
+		FILE_ONLY(disk_full_in_the_kernel_copy),
+		BOTH(out_of_memory_with_the_stat_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,14 +1,19 @@
 /*
- * Copying a local file into the store while hashing it: each chunk read is
- * handed to the hasher and to the store's writer, so the bytes are read
- * from the file once.
+ * Copying a local file into the store.
  *
- * One big file is copied as a small pipeline: this thread reads a chunk
- * and writes it to the store while a second thread hashes the same chunk,
- * because SHA-256 (about 1.8 GB/s here) costs as much as reading and
- * writing together, and the two can overlap on two cores. A ring of
- * buffers keeps memory flat: a buffer is read into again only after it
- * was both written (this thread, in order) and hashed (the other thread).
+ * While hashing it: each chunk read is handed to the hasher and to the
+ * store's writer, so the bytes are read from the file once. One big file
+ * is copied as a small pipeline: this thread reads a chunk and writes it
+ * to the store while a second thread hashes the same chunk, because
+ * SHA-256 (about 1.4-1.8 GB/s here) costs as much as reading and writing
+ * together, and the two can overlap on two cores. A ring of buffers keeps
+ * memory flat: a buffer is read into again only after it was both written
+ * (this thread, in order) and hashed (the other thread).
+ *
+ * Without hashing (the digest is known, or none is wanted): copy_file_range
+ * into the file store's temporary file, so the bytes go from page cache to
+ * page cache inside the kernel, as coreutils cp copies; read and write
+ * when the kernel declines or the store is not a local file.
  */
 #include "store/copy.h"
 
@@ -24,8 +29,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CHUNK (1u << 20) /* bytes per read and write */
-#define RING 4           /* buffers in flight when pipelined */
+#define CHUNK (1u << 20)         /* bytes per read and write */
+#define RING 4                   /* buffers in flight when pipelined */
+#define KERNEL_CHUNK (8u << 20)  /* bytes per copy_file_range: progress and
+				  * cancellation are checked between calls */
 
 /* ---- the hashing thread of a pipelined copy ---- */
 
@@ -74,13 +81,14 @@ static void *hash_thread(void *arg)
 /* ---- one copy ---- */
 
 typedef struct copy_ctx {
-	const char *uri, *show;
+	const char *uri, *show, *path;
 	int fd;
 	cachet_store_writer *w;
 	cachet__hasher *h;
 	const cachet__copy_opts *o;
-	uint64_t total;     /* bytes read */
-	uint64_t limit;     /* the size at the start: reading more is a change */
+	uint64_t total;     /* bytes copied */
+	uint64_t limit;     /* the size at the start: copying more is a change */
+	bool counted;       /* counted as a read for the digest layer's tests */
 } copy_ctx;
 
 static int cancelled(const copy_ctx *c)
@@ -90,12 +98,27 @@ static int cancelled(const copy_ctx *c)
 	return 0;
 }
 
+/* n more bytes copied: count them and tick. */
+static void advance(copy_ctx *c, size_t n)
+{
+	c->total += n;
+	if (c->o && c->o->bytes_done)
+		atomic_fetch_add(c->o->bytes_done, n);
+	if (c->o && c->o->tick)
+		c->o->tick(c->o->tick_payload, c->total);
+}
+
 /* Read the next chunk into buf; *n is 0 at the end. */
 static int read_chunk(copy_ctx *c, char *buf, size_t *n)
 {
 	char reason[128];
 
 	*n = 0;
+	if (!c->counted) {
+		/* the bytes come into this process: a read, for the tests */
+		cachet__digest_count_read(c->path);
+		c->counted = true;
+	}
 	for (;;) {
 		ssize_t got = read(c->fd, buf, CHUNK);
 		if (got >= 0) {
@@ -106,21 +129,22 @@ static int read_chunk(copy_ctx *c, char *buf, size_t *n)
 			return cachet__error(CACHET_EIO, "cannot read '%s': %s", c->show,
 					     cachet__os_reason(errno, reason, sizeof reason));
 	}
-	c->total += *n;
-	if (c->o && c->o->bytes_done)
-		atomic_fetch_add(c->o->bytes_done, *n);
-	if (c->o && c->o->tick)
-		c->o->tick(c->o->tick_payload, c->total);
+	advance(c, *n);
 	return 0;
 }
 
+/* The file is not what it was: an error, or for a caller that knew the
+ * file's digest, CACHET__COPY_STALE (it hashes the file then). */
 static int changed(const copy_ctx *c)
 {
+	if (c->o && c->o->known)
+		return CACHET__COPY_STALE;
 	return cachet__error(CACHET_EIO, "cannot read '%s': it changed while it was read",
 			     c->show);
 }
 
-/* Read, hash and write, one chunk at a time, on this thread. */
+/* Read, hash (when there is a hasher) and write, one chunk at a time, on
+ * this thread. */
 static int copy_plain(copy_ctx *c)
 {
 	char *buf = cachet__malloc(CHUNK);
@@ -142,6 +166,35 @@ static int copy_plain(copy_ctx *c)
 	}
 	cachet__free(buf);
 	return rc;
+}
+
+/*
+ * Copy in the kernel, without hashing. *fallback is set when the rest is
+ * to be read and written instead: the store is not a local file, the
+ * kernel declines (or fails, and read/write will say how), or the file
+ * ended early by copy_file_range's account, which read() then confirms.
+ */
+static int copy_kernel(copy_ctx *c, bool *fallback)
+{
+	int rc;
+
+	*fallback = false;
+	for (;;) {
+		size_t n;
+		if ((rc = cancelled(c)) < 0)
+			return rc;
+		if (cachet__store_writer_splice(c->w, c->fd, KERNEL_CHUNK, &n) != 0) {
+			*fallback = true;
+			return 0;
+		}
+		if (n == 0) {
+			*fallback = c->total < c->limit;
+			return 0;
+		}
+		advance(c, n);
+		if (c->total > c->limit)
+			return changed(c);
+	}
 }
 
 /* Read and write on this thread, hash on another. */
@@ -191,7 +244,7 @@ static int copy_pipelined(copy_ctx *c)
 			break;
 	}
 	pthread_mutex_lock(&p.lock);
-	if (rc < 0)
+	if (rc != 0)
 		p.stop = true;
 	p.done = true;
 	pthread_cond_broadcast(&p.cond);
@@ -208,12 +261,14 @@ free_bufs:
 }
 
 int cachet__copy_in(cachet__hasher *h, cachet_store *store, const char *uri, const char *path,
-		    const char *show, const cachet__copy_opts *o)
+		    const char *show, const cachet__copy_opts *o, cachet__copy_seen *seen)
 {
 	char reason[128];
-	copy_ctx c = {.uri = uri, .show = show, .fd = -1, .h = h, .o = o};
+	copy_ctx c = {.uri = uri, .show = show, .path = path, .fd = -1, .h = h, .o = o};
 	cachet__fstat before, after;
 	struct stat st;
+	/* the stat cache's time: taken before the file is opened */
+	int64_t t0 = cachet__digest_now_ns();
 	int rc;
 
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
@@ -235,13 +290,25 @@ int cachet__copy_in(cachet__hasher *h, cachet_store *store, const char *uri, con
 		goto done;
 	}
 	cachet__fstat_from(&before, &st);
+	if (o && o->known && !cachet__fstat_same(o->known, &before)) {
+		/* not the file whose digest the caller knows: nothing copied */
+		rc = CACHET__COPY_STALE;
+		goto done;
+	}
 	c.limit = (uint64_t)st.st_size;
 	(void)posix_fadvise(c.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	if ((rc = cachet_store_writer_open(&c.w, store, uri, (uint64_t)st.st_size)) < 0)
 		goto done;
-	rc = o && o->pipelined && h && st.st_size > (off_t)(2 * CHUNK) ? copy_pipelined(&c)
-									: copy_plain(&c);
-	if (rc < 0)
+	if (h == NULL) {
+		bool fallback;
+		if ((rc = copy_kernel(&c, &fallback)) == 0 && fallback)
+			rc = copy_plain(&c);
+	} else if (o && o->pipelined && st.st_size > (off_t)(2 * CHUNK)) {
+		rc = copy_pipelined(&c);
+	} else {
+		rc = copy_plain(&c);
+	}
+	if (rc != 0)
 		goto done;
 	cachet__digest_after_read(path);
 	if (fstat(c.fd, &st) < 0) {
@@ -256,6 +323,10 @@ int cachet__copy_in(cachet__hasher *h, cachet_store *store, const char *uri, con
 	}
 	rc = cachet_store_writer_commit(c.w);
 	c.w = NULL; /* commit frees it, also on failure */
+	if (rc == 0 && seen) {
+		seen->st = after;
+		seen->t0 = t0;
+	}
 done:
 	cachet_store_writer_abort(c.w);
 	close(c.fd);

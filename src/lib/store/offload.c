@@ -8,11 +8,25 @@
  * of threads, each file read once through a hasher; the directory digest
  * is computed over the (relative path, file digest) list, which is what
  * `cachet hash` computes for the same directory.
+ *
+ * With a stat cache (opts->stat_cache), the same cache `cachet hash` uses,
+ * under the same keys (a file's real path and the algorithm) and rules:
+ *   - a file whose digest the cache vouches for is copied without being
+ *     read into this process (copy_file_range) and its digest taken from
+ *     the cache; if the file turns out to be another version than the
+ *     cache's (before or after the copy), it is copied again with hashing;
+ *   - a file that was hashed while copied is recorded, with the time taken
+ *     before it was opened (git's racy-clean rule), once every file was
+ *     copied and hashed: a failed offload records nothing, as a failed
+ *     hash records nothing.
+ * Lookups happen on the calling thread in one read transaction, records in
+ * one write transaction, as in hash_path.c.
  */
 #define _DEFAULT_SOURCE /* realpath */
 
 #include "store/copy.h"
 
+#include "digest/stat_cache.h"
 #include "digest/walk.h"
 #include "store/fs.h"
 #include "store/uri.h"
@@ -71,24 +85,71 @@ static void tick(void *payload, uint64_t done)
 
 /* ---- one file ---- */
 
+/* The key of path in the stat cache: its real path as a new string, or
+ * NULL (and 0) when it cannot be resolved, which leaves it uncached, as
+ * `cachet hash` does. */
+static int cache_key(char **out, const char *path)
+{
+	char *real = realpath(path, NULL);
+
+	*out = NULL;
+	if (real == NULL)
+		return errno == ENOMEM ? cachet__error_oom() : 0;
+	*out = cachet__strdup(real);
+	free(real); /* realpath's: libc's malloc */
+	return *out ? 0 : CACHET_ENOMEM;
+}
+
 static int offload_file(cachet_literal *lit, cachet_store *store, const char *uri,
-			const char *path, const char *show, cachet_digest alg, progress *pr)
+			const char *path, const char *show, const struct stat *st,
+			cachet_stat_cache *sc, cachet_digest alg, progress *pr)
 {
 	cachet__hasher *h = NULL;
 	uint8_t digest[CACHET__DIGEST_MAX];
-	char *hash = NULL;
+	char *key = NULL, *hash = NULL;
+	cachet__fstat fs;
+	cachet__copy_seen seen;
 	cachet__copy_opts o = {.pipelined = true, .bytes_done = &pr->done,
 			       .tick = tick, .tick_payload = pr};
+	bool known = false, committed = false;
 	int rc;
 
-	if ((rc = cachet__hasher_new(&h, alg)) < 0)
+	cachet__fstat_from(&fs, st);
+	if (sc && (rc = cache_key(&key, path)) < 0)
 		return rc;
-	if ((rc = cachet__copy_in(h, store, uri, path, show, &o)) < 0)
-		goto done;
+	if (key) {
+		cachet__stat_cache_begin(sc, false);
+		known = cachet__stat_cache_lookup(sc, key, alg, &fs, digest);
+		cachet__stat_cache_end(sc);
+	}
+	if (known) {
+		/* The digest is known: copy in the kernel, as long as the file
+		 * stays the version the stat cache vouched for. */
+		cachet__copy_opts fast = o;
+		fast.known = &fs;
+		if ((rc = cachet__copy_in(NULL, store, uri, path, show, &fast, NULL)) < 0)
+			goto done;
+		known = committed = rc != CACHET__COPY_STALE; /* else it changed: hash it */
+	}
+	if (!known) {
+		if ((rc = cachet__hasher_new(&h, alg)) < 0 ||
+		    (rc = cachet__copy_in(h, store, uri, path, show, &o, &seen)) < 0)
+			goto done;
+		committed = true;
+		if ((rc = cachet__hasher_final(h, digest)) < 0)
+			goto done;
+		if (key) {
+			cachet__stat_cache_begin(sc, true);
+			cachet__stat_cache_record(sc, key, alg, &seen.st, digest, seen.t0);
+			cachet__stat_cache_end(sc);
+		}
+	}
 	report(pr, true);
-	if ((rc = cachet__hasher_final(h, digest)) < 0 ||
-	    (rc = cachet__digest_format(&hash, alg, false, digest)) < 0 ||
-	    (rc = cachet_literal_set_hash(lit, hash)) < 0) {
+	if ((rc = cachet__digest_format(&hash, alg, false, digest)) < 0 ||
+	    (rc = cachet_literal_set_hash(lit, hash)) < 0)
+		goto done;
+done:
+	if (rc < 0 && committed) {
 		/* Leave no object that no Literal names. */
 		int saved = rc;
 		char msg[1024];
@@ -96,8 +157,8 @@ static int offload_file(cachet_literal *lit, cachet_store *store, const char *ur
 		(void)cachet_store_delete(store, uri);
 		rc = cachet__error(saved, "%s", msg);
 	}
-done:
 	cachet__free(hash);
+	cachet__free(key);
 	cachet__hasher_free(h);
 	return rc;
 }
@@ -111,6 +172,11 @@ typedef struct pool {
 	cachet__walk *walk;
 	cachet__dir_entry *entries; /* entries[i] for walk->files[i] */
 	char **committed; /* the URI of each file committed so far, else NULL */
+	/* With a stat cache: known[i] when entries[i].digest came from it
+	 * (and the file was copied as that version); seen[i] for the files
+	 * hashed instead. NULL without a stat cache. */
+	bool *known;
+	cachet__copy_seen *seen;
 	cachet_digest alg;
 	progress *pr;
 	bool inline_run; /* the calling thread runs the only worker */
@@ -149,12 +215,26 @@ static int copy_one(pool *p, cachet__hasher *h, size_t i)
 	cachet__path_show(show, p->show, f->rel);
 	if ((rc = cachet_store_join(&uri, p->base_uri, f->rel)) < 0)
 		return rc;
-	if ((rc = cachet__copy_in(h, p->store, uri, f->path, show, &o)) == 0) {
-		/* Kept for the rollback, which then needs no allocation. */
-		p->committed[i] = uri;
-		uri = NULL;
+	if (p->known && p->known[i]) {
+		/* The digest is known: copy in the kernel, as long as the file
+		 * stays the version the walk saw and the cache vouched for. */
+		cachet__copy_opts fast = o;
+		fast.known = &f->st;
+		if ((rc = cachet__copy_in(NULL, p->store, uri, f->path, show, &fast, NULL)) < 0)
+			goto done;
+		if (rc == CACHET__COPY_STALE)
+			p->known[i] = false; /* it changed since: hash it */
+	}
+	if (!(p->known && p->known[i])) {
+		if ((rc = cachet__copy_in(h, p->store, uri, f->path, show, &o,
+					  p->seen ? &p->seen[i] : NULL)) < 0)
+			goto done;
 		rc = cachet__hasher_final(h, p->entries[i].digest);
 	}
+	/* Committed: kept for the rollback, which then needs no allocation. */
+	p->committed[i] = uri;
+	uri = NULL;
+done:
 	cachet__free(uri);
 	return rc;
 }
@@ -236,11 +316,37 @@ static void run_pool(pool *p, unsigned int nthreads)
 		pthread_join(tids[i], NULL);
 }
 
+/* With a stat cache: which files it vouches for, in one read transaction.
+ * Their digests go straight into p->entries. */
+static void look_up(pool *p, cachet_stat_cache *sc)
+{
+	cachet__stat_cache_begin(sc, false);
+	for (size_t i = 0; i < p->walk->n; i++) {
+		const cachet__walk_file *f = &p->walk->files[i];
+		p->known[i] = cachet__stat_cache_lookup(sc, f->path, p->alg, &f->st,
+							 p->entries[i].digest);
+	}
+	cachet__stat_cache_end(sc);
+}
+
+/* Remember the digests of the files that were hashed, in one write
+ * transaction. */
+static void record(pool *p, cachet_stat_cache *sc)
+{
+	cachet__stat_cache_begin(sc, true);
+	for (size_t i = 0; i < p->walk->n; i++)
+		if (!p->known[i])
+			cachet__stat_cache_record(sc, p->walk->files[i].path, p->alg, &p->seen[i].st,
+						  p->entries[i].digest, p->seen[i].t0);
+	cachet__stat_cache_end(sc);
+}
+
 static int offload_dir(cachet_literal *lit, cachet_store *store, const char *uri,
 		       const char *path, const char *show, const cachet_hash_options *opts,
 		       cachet_digest alg, progress *pr)
 {
 	cachet__walk walk = CACHET__WALK_INIT;
+	cachet_stat_cache *sc = opts ? opts->stat_cache : NULL;
 	char *hash = NULL;
 	pool p = {.store = store, .base_uri = uri, .show = show, .walk = &walk, .alg = alg,
 		  .pr = pr};
@@ -249,14 +355,21 @@ static int offload_dir(cachet_literal *lit, cachet_store *store, const char *uri
 
 	if ((rc = cachet__walk_dir(&walk, path, show)) < 0)
 		return rc;
-	pr->total = walk.bytes;
+	pr->total = walk.bytes; /* every byte is copied, known or not */
 	if (walk.n > 0 && ((p.entries = cachet__calloc(walk.n, sizeof *p.entries)) == NULL ||
 			   (p.committed = cachet__calloc(walk.n, sizeof *p.committed)) == NULL)) {
 		rc = CACHET_ENOMEM;
 		goto done;
 	}
+	if (walk.n > 0 && sc && ((p.known = cachet__calloc(walk.n, sizeof *p.known)) == NULL ||
+				 (p.seen = cachet__calloc(walk.n, sizeof *p.seen)) == NULL)) {
+		rc = CACHET_ENOMEM;
+		goto done;
+	}
 	for (size_t i = 0; i < walk.n; i++)
 		p.entries[i].path = walk.files[i].rel; /* borrowed */
+	if (p.known)
+		look_up(&p, sc);
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.cond, NULL);
 	run_pool(&p, thread_count(opts, walk.n));
@@ -267,6 +380,8 @@ static int offload_dir(cachet_literal *lit, cachet_store *store, const char *uri
 		goto done;
 	}
 	report(pr, true);
+	if (p.known)
+		record(&p, sc);
 	if ((rc = cachet__dir_digest(digest, alg, p.entries, walk.n)) < 0 ||
 	    (rc = cachet__digest_format(&hash, alg, true, digest)) < 0 ||
 	    (rc = cachet_literal_set_hash(lit, hash)) < 0)
@@ -288,6 +403,8 @@ done:
 	cachet__free(hash);
 	cachet__free(p.entries);
 	cachet__free(p.committed);
+	cachet__free(p.known);
+	cachet__free(p.seen);
 	cachet__walk_dispose(&walk);
 	return rc;
 }
@@ -401,7 +518,8 @@ int cachet_offload_path(cachet_literal **out, cachet_store *store, const char *p
 		rc = offload_dir(lit, store, uri, local_path, show, opts, alg, &pr);
 	} else {
 		pr.total = (uint64_t)st.st_size;
-		rc = offload_file(lit, store, uri, local_path, show, alg, &pr);
+		rc = offload_file(lit, store, uri, local_path, show, &st,
+				  opts ? opts->stat_cache : NULL, alg, &pr);
 	}
 	if (rc < 0)
 		goto done;

@@ -257,7 +257,7 @@ int cachet_store_put_path(cachet_store *store, const char *uri, const char *loca
 {
 	char show[CACHET__SHOW_MAX];
 	return cachet__copy_in(NULL, store, uri, local_path,
-			       cachet__path_show(show, local_path, NULL), NULL);
+			       cachet__path_show(show, local_path, NULL), NULL, NULL);
 }
 
 int cachet_store_get_bytes(char **out, size_t *len, cachet_store *store, const char *uri)
