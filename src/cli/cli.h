@@ -50,6 +50,20 @@ int cli_read_file(const char *path, char **data, size_t *len);
  */
 int cli_write_file(const char *path, const void *data, size_t len);
 
+/* The warning handler of the whole tool: "cachet: warning: <message>". */
+void cli_print_warning(const char *message, void *payload);
+
+/* Parse -j's value (0 to 1024 threads; 0 = one per core). Prints the error
+ * naming command and returns CLI_FAIL when it is not such a number. */
+int cli_parse_threads(const char *command, const char *text, unsigned *out);
+
+/*
+ * The stat cache of the cachet home (home_dir, else $CACHET_HOME, ...), or
+ * NULL after a warning "...; <doing> without the stat cache" when there is
+ * none to be had: the work goes on, only without skipping unchanged files.
+ */
+cachet_stat_cache *cli_open_stat_cache(const char *home_dir, const char *doing);
+
 /* Parse "json" / "pb" (or "auto"); -1 for anything else. */
 int cli_parse_format(const char *text);
 

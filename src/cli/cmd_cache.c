@@ -61,17 +61,6 @@ int cache_bad_option(const char *cmd, const char *usage, const struct option *op
 	return cli_usage(usage);
 }
 
-static void print_warning(const char *message, void *payload)
-{
-	(void)payload;
-	fprintf(stderr, "cachet: warning: %s\n", message);
-}
-
-void cache_warn_to_stderr(void)
-{
-	cachet_set_warning_handler(print_warning, NULL);
-}
-
 int cache_open(struct cache_ctx *ctx, const char *home, enum cache_access access)
 {
 	cachet_catalog_options opts = CACHET_CATALOG_OPTIONS_INIT;
@@ -80,7 +69,6 @@ int cache_open(struct cache_ctx *ctx, const char *home, enum cache_access access
 	int rc = CLI_FAIL;
 
 	memset(ctx, 0, sizeof *ctx);
-	cache_warn_to_stderr();
 	if (cachet_home_resolve(&ctx->home, home) < 0 ||
 	    cachet_home_catalog_path(&path, ctx->home) < 0) {
 		cli_lib_error(NULL);

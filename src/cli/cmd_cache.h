@@ -108,7 +108,5 @@ json_t *cache_literal_map_json(const cachet_literal_map *map);
 int cache_bad_option(const char *cmd, const char *usage, const struct option *options, int idx,
 		     char **argv);
 
-/* Warnings from the library go to stderr as "cachet: warning: ...". */
-void cache_warn_to_stderr(void);
 
 #endif

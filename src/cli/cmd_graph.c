@@ -200,7 +200,6 @@ int cmd_graph(int argc, char **argv)
 		return cli_usage(usage);
 	}
 
-	report_warnings_to_stderr();
 	cachet_workflow *wf = NULL;
 	cachet_problems problems = {0};
 	cachet_workflow_load_options lo = CACHET_WORKFLOW_LOAD_OPTIONS_INIT;

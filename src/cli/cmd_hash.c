@@ -62,17 +62,10 @@ static int parse_args(struct hash_args *args, int argc, char **argv)
 						 optarg);
 			break;
 		case OPT_HOME: args->home = optarg; break;
-		case 'j': {
-			char *end;
-			errno = 0;
-			unsigned long n = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end != '\0' || optarg[0] == '-' || n > 1024)
-				return cli_error("hash: -j must be a number of threads from 0 to "
-						 "1024, not '%s'",
-						 optarg);
-			args->threads = (unsigned)n;
+		case 'j':
+			if (cli_parse_threads("hash", optarg, &args->threads) != CLI_OK)
+				return CLI_FAIL;
 			break;
-		}
 		case 'h':
 			fputs(usage, stdout);
 			return -1;
@@ -88,30 +81,6 @@ static int parse_args(struct hash_args *args, int argc, char **argv)
 	args->paths = argv + optind;
 	args->n_paths = argc - optind;
 	return CLI_OK;
-}
-
-static void print_warning(const char *message, void *payload)
-{
-	(void)payload;
-	fprintf(stderr, "cachet: warning: %s\n", message);
-}
-
-/* The stat cache in the cachet home, or NULL (with a warning) when there
- * is none to be had: hashing works without it, only slower. */
-static cachet_stat_cache *open_stat_cache(const char *home_dir)
-{
-	char *home = NULL, *db = NULL;
-	cachet_stat_cache *sc = NULL;
-
-	if (cachet_home_resolve(&home, home_dir) < 0 ||
-	    cachet_home_stat_cache_path(&db, home) < 0 || cachet_stat_cache_open(&sc, db) < 0) {
-		fprintf(stderr, "cachet: warning: %s; hashing without the stat cache\n",
-			cachet_error_last()->message);
-		sc = NULL;
-	}
-	cachet_free(home);
-	cachet_free(db);
-	return sc;
 }
 
 /* One line as sha256sum prints it: a name with a backslash or a newline
@@ -145,9 +114,8 @@ int cmd_hash(int argc, char **argv)
 
 	if (rc != CLI_OK)
 		return rc < 0 ? CLI_OK : rc;
-	cachet_set_warning_handler(print_warning, NULL);
 	if (!args.no_stat_cache)
-		sc = open_stat_cache(args.home);
+		sc = cli_open_stat_cache(args.home, "hashing");
 	if (args.json && (results = json_array()) == NULL) {
 		rc = cli_error("out of memory");
 		goto done;
@@ -198,6 +166,5 @@ int cmd_hash(int argc, char **argv)
 done:
 	json_decref(results);
 	cachet_stat_cache_free(sc);
-	cachet_set_warning_handler(NULL, NULL);
 	return rc;
 }

@@ -90,17 +90,10 @@ static int parse_args(struct offload_args *args, int argc, char **argv)
 			break;
 		case OPT_HOME: args->home = optarg; break;
 		case OPT_NO_STAT_CACHE: args->no_stat_cache = true; break;
-		case 'j': {
-			char *end;
-			errno = 0;
-			unsigned long n = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end != '\0' || optarg[0] == '-' || n > 1024)
-				return cli_error("offload: -j must be a number of threads from 0 "
-						 "to 1024, not '%s'",
-						 optarg);
-			args->threads = (unsigned)n;
+		case 'j':
+			if (cli_parse_threads("offload", optarg, &args->threads) != CLI_OK)
+				return CLI_FAIL;
 			break;
-		}
 		case 'h':
 			fputs(usage, stdout);
 			return -1;
@@ -121,29 +114,6 @@ static int parse_args(struct offload_args *args, int argc, char **argv)
 	return CLI_OK;
 }
 
-static void print_warning(const char *message, void *payload)
-{
-	(void)payload;
-	fprintf(stderr, "cachet: warning: %s\n", message);
-}
-
-/* The stat cache in the cachet home, or NULL (with a warning) when there
- * is none to be had: offloading works without it, only hashing every
- * file. */
-static cachet_stat_cache *open_stat_cache(const char *home)
-{
-	char *db = NULL;
-	cachet_stat_cache *sc = NULL;
-
-	if (cachet_home_stat_cache_path(&db, home) < 0 || cachet_stat_cache_open(&sc, db) < 0) {
-		fprintf(stderr, "cachet: warning: %s; offloading without the stat cache\n",
-			cachet_error_last()->message);
-		sc = NULL;
-	}
-	cachet_free(db);
-	return sc;
-}
-
 int cmd_offload(int argc, char **argv)
 {
 	struct offload_args args = {.kind = CACHET_OFFLOAD_AUTO, .digest = CACHET_DIGEST_SHA256};
@@ -162,9 +132,8 @@ int cmd_offload(int argc, char **argv)
 		rc = cli_lib_error(NULL);
 		goto done;
 	}
-	cachet_set_warning_handler(print_warning, NULL);
 	if (!args.no_stat_cache)
-		sc = open_stat_cache(home);
+		sc = cli_open_stat_cache(home, "offloading");
 	opts.stat_cache = sc;
 	opts.digest = args.digest;
 	opts.threads = args.threads;
@@ -189,7 +158,6 @@ done:
 	cachet_literal_free(lit);
 	cachet_store_free(store);
 	cachet_stat_cache_free(sc);
-	cachet_set_warning_handler(NULL, NULL);
 	cachet_free(home);
 	return rc;
 }

@@ -226,7 +226,6 @@ int cmd_run(int argc, char **argv)
 		rc = rc < 0 ? CLI_OK : rc;
 		goto done;
 	}
-	report_warnings_to_stderr();
 	if ((rc = load_workflow(&wf, a.workflow)) != CLI_OK)
 		goto done;
 	if ((rc = read_inputs(&inputs, wf, &a)) != CLI_OK)

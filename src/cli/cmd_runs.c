@@ -189,7 +189,6 @@ int cmd_runs(int argc, char **argv)
 		return rc < 0 ? CLI_OK : rc;
 	if (cachet_home_resolve(&home, a.home) < 0)
 		return cli_lib_error(NULL);
-	report_warnings_to_stderr();
 
 	if (is_show) {
 		cachet_run_record rec;

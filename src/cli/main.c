@@ -35,6 +35,7 @@ static void print_help(FILE *out)
 
 int main(int argc, char **argv)
 {
+	cachet_set_warning_handler(cli_print_warning, NULL);
 	if (argc < 2) {
 		print_help(stderr);
 		return CLI_FAIL;

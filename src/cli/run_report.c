@@ -301,17 +301,6 @@ json_t *report_json(const cachet_run_record *rec)
 	return o;
 }
 
-static void print_warning(const char *message, void *payload)
-{
-	(void)payload;
-	fprintf(stderr, "cachet: warning: %s\n", message);
-}
-
-void report_warnings_to_stderr(void)
-{
-	cachet_set_warning_handler(print_warning, NULL);
-}
-
 int report_dump_json(FILE *out, json_t *value)
 {
 	char *text = json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER);

@@ -36,8 +36,6 @@ int report_print_details(FILE *out, const cachet_run_record *rec);
  */
 json_t *report_json(const cachet_run_record *rec);
 
-/* Print the library's warnings on stderr: "cachet: warning: ...". */
-void report_warnings_to_stderr(void);
 
 /* Print a JSON value on one line followed by a newline; CLI status. */
 int report_dump_json(FILE *out, json_t *value);

@@ -191,3 +191,39 @@ int cli_load_interface(const char *path, cachet_format format, cachet_interface 
 	free(data);
 	return rc;
 }
+
+void cli_print_warning(const char *message, void *payload)
+{
+	(void)payload;
+	fprintf(stderr, "cachet: warning: %s\n", message);
+}
+
+int cli_parse_threads(const char *command, const char *text, unsigned *out)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(text, &end, 10);
+	if (errno || end == text || *end != '\0' || text[0] == '-' || n > 1024)
+		return cli_error("%s: -j must be a number of threads from 0 to 1024, not '%s'",
+				 command, text);
+	*out = (unsigned)n;
+	return CLI_OK;
+}
+
+cachet_stat_cache *cli_open_stat_cache(const char *home_dir, const char *doing)
+{
+	char *home = NULL, *db = NULL;
+	cachet_stat_cache *sc = NULL;
+
+	if (cachet_home_resolve(&home, home_dir) < 0 ||
+	    cachet_home_stat_cache_path(&db, home) < 0 || cachet_stat_cache_open(&sc, db) < 0) {
+		fprintf(stderr, "cachet: warning: %s; %s without the stat cache\n",
+			cachet_error_last()->message, doing);
+		sc = NULL;
+	}
+	cachet_free(home);
+	cachet_free(db);
+	return sc;
+}
