@@ -16,6 +16,7 @@ packages=(
 	openssl          # bench/: `openssl dgst` as the yardstick for hashing
 	valgrind         # leak checks of the CLI in scripts/run-tests.sh
 	jq               # CLI tests read cachet's JSON output
+	xxhash           # xxhsum: CLI tests check xxh128 digests against it
 	sqlite3          # CLI tests edit a catalog behind cachet's back
 )
 
