@@ -9,7 +9,7 @@ packages=(
 	pkg-config       # finds jansson, cmocka; used by cachet.pc consumers
 	libssl-dev       # libcrypto: SHA-256 (and MD5) digests
 	libjansson-dev   # JSON
-	libsqlite3-dev   # the stat cache (and, later, the embedded catalog)
+	libsqlite3-dev   # the catalog and the stat cache
 	libxxhash-dev    # the optional fast xxh128 digest
 	libyaml-dev      # workflow files
 	libcmocka-dev    # unit test framework
