@@ -10,6 +10,7 @@
  */
 #include "catalog/internal.h"
 #include "util/error.h"
+#include "value/describe.h"
 
 #include <string.h>
 
@@ -74,40 +75,6 @@ int cachet__outputs_each_uri(const cachet_literal_map *map, cachet__uri_fn fn, v
 
 /* ---------------------------------------------------------------------- */
 /* Fitting the interface                                                  */
-
-static const char *describe_literal(const cachet_literal *lit)
-{
-	if (lit == NULL)
-		return "nothing";
-	switch (lit->kind) {
-	case CACHET_LITERAL_COLLECTION: return "a collection";
-	case CACHET_LITERAL_MAP: return "a map";
-	case CACHET_LITERAL_OFFLOADED: return "an offloaded literal";
-	case CACHET_LITERAL_SCALAR: break;
-	default: return "an empty literal";
-	}
-	switch (lit->scalar->kind) {
-	case CACHET_SCALAR_PRIMITIVE:
-		switch (lit->scalar->primitive->kind) {
-		case CACHET_PRIMITIVE_INTEGER: return "an integer";
-		case CACHET_PRIMITIVE_FLOAT: return "a float";
-		case CACHET_PRIMITIVE_STRING: return "a string";
-		case CACHET_PRIMITIVE_BOOLEAN: return "a boolean";
-		case CACHET_PRIMITIVE_DATETIME: return "a datetime";
-		case CACHET_PRIMITIVE_DURATION: return "a duration";
-		default: return "an empty primitive";
-		}
-	case CACHET_SCALAR_BLOB: return "a blob";
-	case CACHET_SCALAR_BINARY: return "binary data";
-	case CACHET_SCALAR_SCHEMA: return "a schema";
-	case CACHET_SCALAR_NONE: return "none";
-	case CACHET_SCALAR_ERROR: return "an error";
-	case CACHET_SCALAR_GENERIC: return "a struct";
-	case CACHET_SCALAR_STRUCTURED_DATASET: return "a structured dataset";
-	case CACHET_SCALAR_UNION: return "a union value";
-	default: return "an empty scalar";
-	}
-}
 
 static const char *describe_type(const cachet_literal_type *t)
 {
@@ -241,7 +208,7 @@ out:
 	if (ok)
 		return 0;
 	return cachet__error(CACHET_EINVALID, "output '%s' holds %s where the interface says %s",
-			     path, describe_literal(lit), describe_type(t));
+			     path, cachet__literal_describe(lit), describe_type(t));
 }
 
 int cachet__outputs_check(const cachet_literal_map *outputs, const cachet_variable_map *want)

@@ -9,6 +9,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "value/describe.h"
 #include "util/utf8.h"
 
 #include <errno.h>
@@ -18,40 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-/* What a literal is, for messages: "an integer", "a blob", ... */
-static const char *describe(const cachet_literal *lit)
-{
-	if (lit->kind == CACHET_LITERAL_COLLECTION)
-		return "a collection";
-	if (lit->kind == CACHET_LITERAL_MAP)
-		return "a map";
-	if (lit->kind == CACHET_LITERAL_OFFLOADED)
-		return "an offloaded literal";
-	if (lit->kind != CACHET_LITERAL_SCALAR || lit->scalar == NULL)
-		return "an empty literal";
-	switch (lit->scalar->kind) {
-	case CACHET_SCALAR_PRIMITIVE:
-		switch (lit->scalar->primitive->kind) {
-		case CACHET_PRIMITIVE_INTEGER: return "an integer";
-		case CACHET_PRIMITIVE_FLOAT: return "a float";
-		case CACHET_PRIMITIVE_STRING: return "a string";
-		case CACHET_PRIMITIVE_BOOLEAN: return "a boolean";
-		case CACHET_PRIMITIVE_DATETIME: return "a datetime";
-		case CACHET_PRIMITIVE_DURATION: return "a duration";
-		default: return "an empty primitive";
-		}
-	case CACHET_SCALAR_BLOB: return "a blob";
-	case CACHET_SCALAR_BINARY: return "a binary";
-	case CACHET_SCALAR_SCHEMA: return "a schema";
-	case CACHET_SCALAR_NONE: return "a none value";
-	case CACHET_SCALAR_ERROR: return "an error";
-	case CACHET_SCALAR_GENERIC: return "a generic struct";
-	case CACHET_SCALAR_STRUCTURED_DATASET: return "a dataset";
-	case CACHET_SCALAR_UNION: return "a union";
-	default: return "an empty scalar";
-	}
-}
 
 /* CONTENT: the content hash of the data at local_path. */
 static int content_hash(char **out, const cachet_literal *lit, const char *local_path,
@@ -65,11 +32,11 @@ static int content_hash(char **out, const cachet_literal *lit, const char *local
 			   sc->kind != CACHET_SCALAR_STRUCTURED_DATASET))
 		return cachet__error(CACHET_EINVALID,
 				     "a content hash needs a blob, dataset or schema, not %s",
-				     describe(lit));
+				     cachet__literal_describe(lit));
 	if (local_path == NULL || local_path[0] == '\0')
 		return cachet__error(CACHET_EINVALID,
 				     "a content hash needs the local path of %s's data",
-				     describe(lit));
+				     cachet__literal_describe(lit));
 	/* A Blob says whether it is one file or a directory: hold it to that.
 	 * (A missing path is left to cachet_hash_path to report.) */
 	if (sc->kind == CACHET_SCALAR_BLOB && sc->blob->metadata && sc->blob->metadata->type &&
@@ -100,7 +67,8 @@ static int value_text(char **out, const cachet_literal *lit)
 		p = lit->scalar->primitive;
 	if (p == NULL || p->kind == CACHET_PRIMITIVE_NOT_SET)
 		return cachet__error(CACHET_EINVALID,
-				     "a value hash needs a primitive value, not %s", describe(lit));
+				     "a value hash needs a primitive value, not %s",
+				     cachet__literal_describe(lit));
 	switch (p->kind) {
 	case CACHET_PRIMITIVE_INTEGER:
 		rc = cachet__buf_printf(&b, "%" PRId64, p->integer);
@@ -204,7 +172,7 @@ int cachet_literal_fill_hash(cachet_literal *lit, const char *local_path,
 		if (local_path == NULL || local_path[0] == '\0')
 			return cachet__error(CACHET_EINVALID,
 					     "hash command '%s' needs the local path of %s's data",
-					     method.argv[0], describe(lit));
+					     method.argv[0], cachet__literal_describe(lit));
 		rc = cachet__run_hash_command(&hash, method.argv, local_path, method.timeout_ms);
 		from = "hash command";
 		break;
