@@ -38,7 +38,7 @@ typedef struct decoder {
 } decoder;
 
 /* A decoded field value before it is stored. Every member starts at
- * offset 0, so the first cachet__json_element_size(f) bytes are it. */
+ * offset 0, so the first cachet__element_size(f) bytes are it. */
 typedef union scalar {
 	int64_t i64;
 	uint64_t u64;
@@ -444,7 +444,7 @@ static int decode_repeated(decoder *c, void *msg, const cachet__field_desc *f, j
 	if (n == 0)
 		return 0;
 
-	size_t size = cachet__json_element_size(f);
+	size_t size = cachet__element_size(f);
 	char *items = cachet__calloc(n, size);
 	if (items == NULL)
 		return CACHET_ENOMEM;
@@ -560,7 +560,7 @@ static int decode_field(decoder *c, const cachet__message_desc *d, void *msg,
 		return rc;
 	if (f->oneof_offset != CACHET__NOT_ONEOF)
 		cachet__oneof_select(d, msg, f);
-	memcpy(cachet__field_at(msg, f), &v, cachet__json_element_size(f));
+	memcpy(cachet__field_at(msg, f), &v, cachet__element_size(f));
 	return 0;
 }
 

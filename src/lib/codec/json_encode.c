@@ -136,7 +136,7 @@ static int encode_repeated(encoder *e, const cachet__field_desc *f, const void *
 {
 	size_t n = msg ? cachet__field_count(msg, f) : 0;
 	const char *items = n ? *(const char *const *)cachet__field_at_const(msg, f) : NULL;
-	size_t size = cachet__json_element_size(f);
+	size_t size = cachet__element_size(f);
 	bool first = true;
 
 	int rc = cachet__buf_putc(e->out, '[');

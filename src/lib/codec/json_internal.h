@@ -38,24 +38,4 @@ int cachet__json_path_render(cachet_buf *out, const cachet__json_path *p,
  */
 int cachet__json_put_string(cachet_buf *out, const char *s, size_t len);
 
-/*
- * Bytes per element of a repeated field's array: scalars are stored inline,
- * strings and messages as pointers (value/schema.h).
- */
-static inline size_t cachet__json_element_size(const cachet__field_desc *f)
-{
-	switch (f->type) {
-	case CACHET__INT64: return sizeof(int64_t);
-	case CACHET__UINT64: return sizeof(uint64_t);
-	case CACHET__INT32:
-	case CACHET__ENUM: return sizeof(int32_t);
-	case CACHET__DOUBLE: return sizeof(double);
-	case CACHET__BOOL: return sizeof(bool);
-	case CACHET__BYTES: return sizeof(cachet_bytes);
-	case CACHET__STRING: return sizeof(char *);
-	case CACHET__MESSAGE:
-	default: return sizeof(void *);
-	}
-}
-
 #endif

@@ -184,60 +184,8 @@ _Static_assert(NAME_CACHE_SLOTS == 1 << 7, "the slot index takes 7 bits");
 
 /* ---- google.protobuf.Struct, Value, ListValue ---- */
 
-static int hash_value(walk *w, const cachet_value *v, unsigned depth, uint8_t out[CACHET__OH_LEN]);
-
-static int hash_struct(walk *w, const cachet_struct *s, unsigned depth,
-		       uint8_t out[CACHET__OH_LEN])
-{
-	size_t mark = cachet__oh_mark(&w->stack);
-	int rc;
-
-	if (depth >= CACHET_MAX_DEPTH)
-		return too_deep();
-	for (size_t i = 0; s && i < s->n_fields; i++) {
-		const cachet_struct_field *field = &s->fields[i];
-		uint8_t k[CACHET__OH_LEN], v[CACHET__OH_LEN];
-		rc = hash_cstring(k, field->key);
-		if (rc == 0) {
-			rc = hash_value(w, field->value, depth + 1, v);
-			if (rc < 0)
-				path_prepend_str(w, field->key);
-		}
-		if (rc == 0)
-			rc = cachet__oh_push_entry(&w->stack, k, v);
-		if (rc < 0)
-			goto fail;
-	}
-	return cachet__oh_close_dict(&w->stack, mark, out);
-fail:
-	cachet__oh_pop(&w->stack, mark);
-	return rc;
-}
-
-static int hash_list_value(walk *w, const cachet_list_value *l, unsigned depth,
-			   uint8_t out[CACHET__OH_LEN])
-{
-	size_t mark = cachet__oh_mark(&w->stack);
-	int rc;
-
-	if (depth >= CACHET_MAX_DEPTH)
-		return too_deep();
-	for (size_t i = 0; l && i < l->n_values; i++) {
-		uint8_t v[CACHET__OH_LEN];
-		rc = hash_value(w, l->values[i], depth + 1, v);
-		if (rc < 0) {
-			path_prepend_index(w, i);
-			goto fail;
-		}
-		rc = cachet__oh_push(&w->stack, v);
-		if (rc < 0)
-			goto fail;
-	}
-	return cachet__oh_close_list(&w->stack, mark, out);
-fail:
-	cachet__oh_pop(&w->stack, mark);
-	return rc;
-}
+static int hash_message(walk *w, const cachet__message_desc *d, const void *msg, unsigned depth,
+			uint8_t out[CACHET__OH_LEN]);
 
 static int hash_value(walk *w, const cachet_value *v, unsigned depth, uint8_t out[CACHET__OH_LEN])
 {
@@ -255,9 +203,9 @@ static int hash_value(walk *w, const cachet_value *v, unsigned depth, uint8_t ou
 	case CACHET_VALUE_BOOL:
 		return cachet__oh_bool(out, v->bool_value);
 	case CACHET_VALUE_STRUCT:
-		return hash_struct(w, v->struct_value, depth + 1, out);
+		return hash_message(w, &cachet__struct_desc, v->struct_value, depth + 1, out);
 	case CACHET_VALUE_LIST:
-		return hash_list_value(w, v->list_value, depth + 1, out);
+		return hash_message(w, &cachet__list_value_desc, v->list_value, depth + 1, out);
 	case CACHET_VALUE_NOT_SET:
 		break;
 	}
@@ -265,31 +213,6 @@ static int hash_value(walk *w, const cachet_value *v, unsigned depth, uint8_t ou
 }
 
 /* ---- messages ---- */
-
-static int hash_message(walk *w, const cachet__message_desc *d, const void *msg, unsigned depth,
-			uint8_t out[CACHET__OH_LEN]);
-
-/* Bytes one element of a repeated scalar field occupies. */
-static size_t element_size(cachet__field_type type)
-{
-	switch (type) {
-	case CACHET__INT64:
-	case CACHET__UINT64:
-	case CACHET__DOUBLE:
-		return 8;
-	case CACHET__INT32:
-	case CACHET__ENUM:
-		return sizeof(int32_t);
-	case CACHET__BOOL:
-		return sizeof(bool);
-	case CACHET__BYTES:
-		return sizeof(cachet_bytes);
-	case CACHET__STRING:
-	case CACHET__MESSAGE:
-		break;
-	}
-	return sizeof(void *);
-}
 
 /* One non-message value, stored at `storage`, as the JSON encoder writes it. */
 static int hash_scalar(walk *w, const cachet__field_desc *f, const void *storage,
@@ -327,7 +250,7 @@ static int hash_repeated(walk *w, const cachet__field_desc *f, const void *msg, 
 {
 	const char *items = *(const char *const *)cachet__field_at_const(msg, f);
 	size_t n = cachet__field_count(msg, f);
-	size_t size = element_size(f->type);
+	size_t size = cachet__element_size(f);
 	size_t mark = cachet__oh_mark(&w->stack);
 	int rc;
 
@@ -414,12 +337,14 @@ static int hash_message(walk *w, const cachet__message_desc *d, const void *msg,
 	case CACHET__WKT_TIMESTAMP:
 	case CACHET__WKT_DURATION:
 		return hash_time(w, d, or_empty(d, msg), out);
+	/* A Struct is the JSON object of its map, a ListValue the JSON array
+	 * of its values: their one field, without the message around it. */
 	case CACHET__WKT_STRUCT:
-		return hash_struct(w, msg, depth, out);
+		return hash_map(w, &d->fields[0], or_empty(d, msg), depth, out);
 	case CACHET__WKT_VALUE:
 		return hash_value(w, msg, depth, out);
 	case CACHET__WKT_LIST_VALUE:
-		return hash_list_value(w, msg, depth, out);
+		return hash_repeated(w, &d->fields[0], or_empty(d, msg), depth, out);
 	case CACHET__WKT_NONE:
 		break;
 	}

@@ -21,6 +21,26 @@ static inline const void *cachet__field_at_const(const void *msg, const cachet__
 	return (const char *)msg + f->offset;
 }
 
+/*
+ * Bytes one value of the field's type occupies: scalars are stored inline,
+ * strings and messages as pointers. The stride of a repeated field's array.
+ */
+static inline size_t cachet__element_size(const cachet__field_desc *f)
+{
+	switch (f->type) {
+	case CACHET__INT64: return sizeof(int64_t);
+	case CACHET__UINT64: return sizeof(uint64_t);
+	case CACHET__INT32:
+	case CACHET__ENUM: return sizeof(int32_t);
+	case CACHET__DOUBLE: return sizeof(double);
+	case CACHET__BOOL: return sizeof(bool);
+	case CACHET__BYTES: return sizeof(cachet_bytes);
+	case CACHET__STRING:
+	case CACHET__MESSAGE: break;
+	}
+	return sizeof(void *);
+}
+
 /* The element count of a repeated or map field. */
 static inline size_t cachet__field_count(const void *msg, const cachet__field_desc *f)
 {
