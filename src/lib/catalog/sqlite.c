@@ -248,27 +248,37 @@ static int run(sqlite_backend *sb, sqlite3_stmt *st, const char *verb)
 /* ---------------------------------------------------------------------- */
 /* Transactions                                                           */
 
+/*
+ * Step st, and while SQLite answers BUSY step it again after a back-off,
+ * up to the busy timeout. The busy handler waits for locks; this covers
+ * the cases where SQLite returns BUSY without calling it (while another
+ * connection recovers the WAL, or switches the journal mode). Returns
+ * SQLite's last answer.
+ */
+static int step_retrying_busy(sqlite_backend *sb, sqlite3_stmt *st)
+{
+	struct timespec start;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (int n = 0;; n++) {
+		int rc = sqlite3_step(st);
+		if ((rc & 0xff) != SQLITE_BUSY ||
+		    elapsed_ms(&start) >= (int64_t)sb->busy_timeout_ms)
+			return rc;
+		sqlite3_reset(st);
+		sleep_us(backoff_us(sb, n));
+	}
+}
+
 static int begin(sqlite_backend *sb)
 {
 	sqlite3_stmt *st;
 	int rc = stmt(sb, &st, SQL_BEGIN);
 	if (rc < 0)
 		return rc;
-	struct timespec start;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	/* The busy handler waits for the lock; this loop covers the cases
-	 * where SQLite returns BUSY without calling it (e.g. while another
-	 * connection recovers the WAL). */
-	for (int n = 0;; n++) {
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc == SQLITE_DONE)
-			return 0;
-		if ((rc & 0xff) != SQLITE_BUSY ||
-		    elapsed_ms(&start) >= (int64_t)sb->busy_timeout_ms)
-			return db_error(sb, rc, "write");
-		sleep_us(backoff_us(sb, n));
-	}
+	rc = step_retrying_busy(sb, st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_error(sb, rc, "write");
 }
 
 static void rollback(sqlite_backend *sb)
@@ -1099,22 +1109,15 @@ static int set_wal(sqlite_backend *sb)
 	if (rc < 0)
 		return rc;
 	/* Switching needs a moment of exclusive access: retry while busy. */
-	struct timespec start;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (int n = 0;; n++) {
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			bool wal = strcmp(col_text(st, 0), "wal") == 0;
-			done(st);
-			return wal ? 0 : cachet__error(CACHET_EIO,
-						       "cannot switch catalog '%s' to WAL mode", sb->path);
-		}
+	rc = step_retrying_busy(sb, st);
+	if (rc == SQLITE_ROW) {
+		bool wal = strcmp(col_text(st, 0), "wal") == 0;
 		done(st);
-		if ((rc & 0xff) != SQLITE_BUSY ||
-		    elapsed_ms(&start) >= (int64_t)sb->busy_timeout_ms)
-			return db_error(sb, rc, "open");
-		sleep_us(backoff_us(sb, n));
+		return wal ? 0 : cachet__error(CACHET_EIO, "cannot switch catalog '%s' to WAL mode",
+					       sb->path);
 	}
+	done(st);
+	return db_error(sb, rc, "open");
 }
 
 static int setup(sqlite_backend *sb)
