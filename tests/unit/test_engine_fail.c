@@ -10,22 +10,6 @@
 #include <signal.h>
 #include <time.h>
 
-static size_t catalog_entries(engine_fx *f)
-{
-	cachet_catalog_entries list = {0};
-	size_t n;
-	assert_int_equal(cachet_catalog_list(&list, f->cat, NULL, 0), 0);
-	n = list.n;
-	cachet_catalog_entries_dispose(&list);
-	return n;
-}
-
-static cachet_task *sh_task(const char *name, cachet_interface *iface, const char *script)
-{
-	const char *argv[] = {"sh", "-c", script, NULL};
-	return command_task(name, iface, argv);
-}
-
 /* Run a one-node workflow and check the node's error. */
 static void expect_node_error(engine_fx *f, cachet_task *t, const char *msg_part, int status)
 {

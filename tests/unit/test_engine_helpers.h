@@ -118,6 +118,24 @@ static inline cachet_task *command_task(const char *name, cachet_interface *ifac
 	return t;
 }
 
+/* How many entries the fixture's catalog holds. */
+static inline size_t catalog_entries(engine_fx *f)
+{
+	cachet_catalog_entries list = {0};
+	size_t n;
+	assert_int_equal(cachet_catalog_list(&list, f->cat, NULL, 0), 0);
+	n = list.n;
+	cachet_catalog_entries_dispose(&list);
+	return n;
+}
+
+/* A command task running script with `sh -c`. */
+static inline cachet_task *sh_task(const char *name, cachet_interface *iface, const char *script)
+{
+	const char *argv[] = {"sh", "-c", script, NULL};
+	return command_task(name, iface, argv);
+}
+
 static inline cachet_task *function_task(const char *name, cachet_interface *iface,
 					 cachet_task_fn fn, void *payload)
 {

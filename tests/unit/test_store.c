@@ -724,38 +724,6 @@ static int collect_nothing(const char *uri, const cachet_store_stat *st, void *p
 	return 0;
 }
 
-/* Run fn in a child process (for rlimits and abrupt exits); returns what
- * it wrote to its pipe. */
-static char *in_child(void (*fn)(store_fx *f, int out), store_fx *f)
-{
-	int fds[2];
-	char *buf = calloc(1, 4096);
-	size_t n = 0;
-	int status;
-
-	assert_non_null(buf);
-	assert_int_equal(pipe(fds), 0);
-	fflush(NULL);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		close(fds[0]);
-		fn(f, fds[1]);
-		_exit(0);
-	}
-	close(fds[1]);
-	for (;;) {
-		ssize_t got = read(fds[0], buf + n, 4095 - n);
-		if (got <= 0)
-			break;
-		n += (size_t)got;
-	}
-	close(fds[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	return buf;
-}
-
 static void write_big_with_small_fsize(store_fx *f, int out)
 {
 	const size_t n = 1u << 20;

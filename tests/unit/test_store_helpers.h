@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* One store under test. */
@@ -220,5 +221,37 @@ static inline char *get_object(store_fx *f, const char *uri, size_t *len)
 	{"memory: " #fn, fn, store_setup_memory, store_teardown, NULL}
 #define FILE_ONLY(fn) {"file: " #fn, fn, store_setup_file, store_teardown, NULL}
 #define MEMORY_ONLY(fn) {"memory: " #fn, fn, store_setup_memory, store_teardown, NULL}
+
+/* Run fn in a child process (for rlimits and abrupt exits); returns what
+ * it wrote to its pipe. */
+static inline char *in_child(void (*fn)(store_fx *f, int out), store_fx *f)
+{
+	int fds[2];
+	char *buf = calloc(1, 4096);
+	size_t n = 0;
+	int status;
+
+	assert_non_null(buf);
+	assert_int_equal(pipe(fds), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		fn(f, fds[1]);
+		_exit(0);
+	}
+	close(fds[1]);
+	for (;;) {
+		ssize_t got = read(fds[0], buf + n, 4095 - n);
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return buf;
+}
 
 #endif
