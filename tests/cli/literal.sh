@@ -102,6 +102,36 @@ run literal frobnicate
 expect_status 2 "unknown subcommand"
 expect_err_contains "unknown subcommand 'frobnicate'" "unknown subcommand"
 
+run literal convert --to json a.json b.json
+expect_status 2 "two inputs"
+expect_err_contains "literal: more than one input file" "two inputs"
+
+run literal convert --to json --type frame "$FIXTURES/inputs-1-2.json"
+expect_status 2 "bad --type"
+expect_err_contains "--type must be map, literal, interface or type, not 'frame'" "bad --type"
+
+run literal show --type interface "$EXAMPLES/bar.interface.json"
+expect_status 2 "show --type interface"
+expect_err_contains "literal show: --type must be map or literal" "show --type interface"
+
+run literal convert --to pb -o no-such-dir/out.pb "$FIXTURES/inputs-1-2.json"
+expect_status 2 "-o in a missing directory"
+expect_err_contains "cannot create 'no-such-dir/out.pb.tmp." "-o in a missing directory"
+expect_err_contains "No such file or directory" "-o in a missing directory"
+
+run frobnicate
+expect_status 2 "unknown command"
+expect_err "cachet: 'frobnicate' is not a cachet command; see 'cachet --help'" "unknown command"
+
+# Protobuf bytes are not written to a terminal (script gives the command one).
+status=0
+script -qec "'$CACHET' literal convert --to pb '$FIXTURES/inputs-1-2.json'" /dev/null >tty.txt ||
+	status=$?
+grep -q "cachet: literal convert: refusing to write protobuf bytes to a terminal; use -o FILE or a pipe" tty.txt ||
+	fail "pb to a terminal: $(cat tty.txt)"
+passed=$((passed + 1))
+rm -f tty.txt
+
 printf '{"literals":{"a":{"scalar":{"primitive":{"integer":"x"}}}}}' >bad.json
 run literal convert --to pb -o never.pb bad.json
 expect_status 2 "bad input"
