@@ -49,6 +49,14 @@ bad nokind.pb '\x0a\x10\x0a\x01\x67\x12\x0b\x0a\x09\x3a\x07\x0a\x05\x0a\x01\x6b\
 deep=$(printf '{"collection":{"literals":[%.0s' $(seq 100000))
 bad deep.json "{\"literals\":{\"a\":$deep" 'deep'
 
+# The interface too is named when it cannot be hashed: TypedInterface
+# {inputs {variables {"x": Variable{type{metadata{fields{"k": Value{}}}}}}}}.
+printf '%b' '\x0a\x12\x0a\x10\x0a\x01\x78\x12\x0b\x0a\x09\x32\x07\x0a\x05\x0a\x01\x6b\x12\x00' >iface.pb
+run "${common[@]}" --interface iface.pb
+expect_status 2 "unhashable interface"
+expect_err_contains "cachet: iface.pb: inputs: " "unhashable interface"
+expect_err_contains "no kind" "unhashable interface"
+
 run "${common[@]}" --inputs does-not-exist.json
 expect_status 2 "missing file"
 expect_err "cachet: cannot open 'does-not-exist.json': No such file or directory" "missing file"
