@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages that building and testing cachet needs.
 # Prints nothing and exits 0 when everything is already installed.
+# With --list, only prints their names, one a line.
+#
+# A program linked against the static library needs what
+# `pkg-config --static --libs cachet` names, the private dependencies of
+# cachet's own dependencies included (sqlite3.pc asks for -lz); the
+# cli_install test checks that each comes from a package listed here.
 set -euo pipefail
 
 packages=(
@@ -10,6 +16,7 @@ packages=(
 	libssl-dev       # libcrypto: SHA-256 (and MD5) digests
 	libjansson-dev   # JSON
 	libsqlite3-dev   # the catalog and the stat cache
+	zlib1g-dev       # -lz, which sqlite3.pc asks of static links
 	libxxhash-dev    # the optional fast xxh128 digest
 	libyaml-dev      # workflow files
 	libcmocka-dev    # unit test framework
@@ -19,6 +26,14 @@ packages=(
 	xxhash           # xxhsum: CLI tests check xxh128 digests against it
 	sqlite3          # CLI tests edit a catalog behind cachet's back
 )
+
+if [ "${1:-}" = --list ]; then
+	printf '%s\n' "${packages[@]}"
+	exit 0
+elif [ $# -gt 0 ]; then
+	echo "install-deps: unknown argument '$1' (usage: install-deps.sh [--list])" >&2
+	exit 2
+fi
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -12,6 +12,12 @@ scripts/install-deps.sh
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
+# The build tree is private (mode 0700), as a checkout under /root is: the
+# tests that run as nobody must not count on reaching the build directory,
+# the binaries or their own working directory.
+mkdir -p build
+chmod 0700 build
+
 echo "== build/test: ASan + UBSan" >&2
 cmake -S . -B build/test \
 	-DCMAKE_BUILD_TYPE=Debug \

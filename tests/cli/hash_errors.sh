@@ -1,6 +1,7 @@
 # cachet hash: every refusal is one line naming the path; the other paths
 # are still hashed, and the exit status is 2.
 . "$(dirname "$0")/lib/assert.sh"
+. "$(dirname "$0")/lib/unprivileged.sh"
 export CACHET_HOME=$PWD/home
 
 printf 'abc' >abc.txt
@@ -47,20 +48,17 @@ run hash names
 expect_status 2 "latin-1 name"
 expect_err "cachet: cannot hash 'names/caf\\xe9.txt': the file name is not UTF-8" "non-UTF-8 name"
 
-# permission: root reads everything, so drop the capabilities that let it
-printf 'secret' >locked && chmod 000 locked
-if [ "$(id -u)" = 0 ]; then
-	unpriv=(setpriv --inh-caps=-all --bounding-set=-dac_override,-dac_read_search)
-else
-	unpriv=()
+# permission: root reads everything, so this runs as nobody
+if unprivileged_setup "unreadable file"; then
+	cp abc.txt "$unpriv_work/abc.txt"
+	printf 'secret' >"$unpriv_work/locked"
+	chmod 000 "$unpriv_work/locked"
+	run_unprivileged hash --no-stat-cache locked abc.txt
+	expect_status 2 "unreadable file"
+	expect_out "$abc  abc.txt" "the readable one is hashed"
+	expect_err "cachet: cannot open 'locked': Permission denied" "permission denied"
+	unprivileged_cleanup
 fi
-status=0
-"${unpriv[@]}" "$CACHET" hash --no-stat-cache locked abc.txt >out.txt 2>err.txt || status=$?
-out=$(cat out.txt) err=$(cat err.txt)
-expect_status 2 "unreadable file"
-expect_out "$abc  abc.txt" "the readable one is hashed"
-expect_err "cachet: cannot open 'locked': Permission denied" "permission denied"
-chmod 644 locked
 
 run hash --digest md5 abc.txt
 expect_status 2 "bad digest"

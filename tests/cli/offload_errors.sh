@@ -2,6 +2,7 @@
 # or URI, exit status 2, and nothing is left visible in the store: no
 # object, no temporary file.
 . "$(dirname "$0")/lib/assert.sh"
+. "$(dirname "$0")/lib/unprivileged.sh"
 unset CACHET_HOME XDG_CACHE_HOME
 export HOME=$PWD/userhome
 
@@ -69,35 +70,17 @@ run offload --home home bad2
 expect_err "cachet: cannot hash 'bad2/pipe': it is a FIFO, not a regular file" "a FIFO inside"
 nothing_stored "bad directories"
 
-# unreadable: root reads anything, so drop to nobody for this one
-if [ "$(id -u)" = 0 ]; then
-	if command -v setpriv >/dev/null; then
-		scratch=$(mktemp -d /tmp/cachet-offload-XXXXXX)
-		chmod 0777 "$scratch"
-		(
-			cd "$scratch"
-			setpriv --reuid=65534 --regid=65534 --clear-groups sh -c '
-				printf "secret\n" >secret.csv && chmod 000 secret.csv &&
-				"$1" offload --home h secret.csv >out 2>err; echo $? >status
-				find h/store -type f >left' sh "$CACHET"
-		)
-		status=$(cat "$scratch/status") err=$(cat "$scratch/err")
-		left=$(cat "$scratch/left")
-		rm -rf "$scratch"
-		expect_status 2 "unreadable file"
-		expect_err "cachet: cannot open 'secret.csv': Permission denied" "unreadable file"
-		[ -z "$left" ] || fail "unreadable file: the store holds $left"
-		passed=$((passed + 1))
-	else
-		echo "SKIP: unreadable file: running as root without setpriv" >&2
-	fi
-else
-	printf 'secret\n' >secret.csv
-	chmod 000 secret.csv
-	run offload --home home secret.csv
+# unreadable: root reads anything, so this runs as nobody
+if unprivileged_setup "unreadable file"; then
+	printf 'secret\n' >"$unpriv_work/secret.csv"
+	chmod 000 "$unpriv_work/secret.csv"
+	run_unprivileged offload --home h secret.csv
 	expect_status 2 "unreadable file"
 	expect_err "cachet: cannot open 'secret.csv': Permission denied" "unreadable file"
-	nothing_stored "unreadable file"
+	left=$(find "$unpriv_work/h/store" -type f)
+	[ -z "$left" ] || fail "unreadable file: the store holds $left"
+	passed=$((passed + 1))
+	unprivileged_cleanup
 fi
 
 # ---- URIs that leave the store ----

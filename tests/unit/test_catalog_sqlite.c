@@ -14,7 +14,7 @@
 /* setgroups() */
 #define _DEFAULT_SOURCE
 
-#include "test_helpers.h"
+#include "test_unprivileged.h"
 
 #include "cachet/catalog.h"
 #include "catalog/internal.h"
@@ -22,7 +22,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -386,16 +385,15 @@ static void test_read_only_option(void **state)
 	cachet_catalog_free(cat);
 }
 
-/* Run check_read_only in a child that cannot write (root drops to
- * nobody, as file modes do not bind root). */
+/* Run check_read_only in a child that cannot write (root becomes nobody,
+ * as file modes do not bind root). */
 static int run_unprivileged(const char *path)
 {
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		if (geteuid() == 0 &&
-		    (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0)) {
-			fprintf(stderr, "cannot drop privileges: %s\n", strerror(errno));
+		if (cachet_test_become_nobody() != 0) {
+			fprintf(stderr, "cannot become nobody: %s\n", strerror(errno));
 			_exit(100);
 		}
 		_exit(check_read_only(path, false));
@@ -409,30 +407,29 @@ static int run_unprivileged(const char *path)
 static void test_read_only_files(void **state)
 {
 	(void)state;
+	/* where nobody can reach the catalogs by their absolute path */
+	cachet_test_public_dir d;
+	cachet_test_public_dir_enter(&d);
+
 	/* a read-only file in a writable directory */
-	assert_true(mkdir("ro1", 0777) == 0 || errno == EEXIST);
-	chmod("ro1", 0777);
-	remove_db("ro1/catalog.db");
+	assert_int_equal(mkdir("ro1", 0777), 0);
+	assert_int_equal(chmod("ro1", 0777), 0); /* whatever the umask */
 	cachet_catalog *cat = open_ok("ro1/catalog.db", NULL);
 	put_n(cat, "flyte_cached-a", 1);
 	cachet_catalog_free(cat);
 	assert_int_equal(chmod("ro1/catalog.db", 0444), 0);
 	assert_int_equal(run_unprivileged("ro1/catalog.db"), 0);
-	chmod("ro1/catalog.db", 0644);
-	remove_db("ro1/catalog.db");
 
 	/* a catalog in a read-only directory: not even the WAL index can be
 	 * created there */
-	assert_true(mkdir("ro2", 0755) == 0 || errno == EEXIST);
-	chmod("ro2", 0755);
-	remove_db("ro2/catalog.db");
+	assert_int_equal(mkdir("ro2", 0755), 0);
 	cat = open_ok("ro2/catalog.db", NULL);
 	put_n(cat, "flyte_cached-a", 1);
 	cachet_catalog_free(cat);
 	assert_int_equal(chmod("ro2", 0555), 0);
 	assert_int_equal(run_unprivileged("ro2/catalog.db"), 0);
-	chmod("ro2", 0755);
-	remove_db("ro2/catalog.db");
+	assert_int_equal(chmod("ro2", 0755), 0); /* so that it can be removed */
+	cachet_test_public_dir_leave(&d);
 }
 
 static void test_full_disk(void **state)

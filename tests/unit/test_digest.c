@@ -8,7 +8,11 @@
  * `xxhsum -H2`; directory digests from python3's hashlib applied to the
  * framing that docs/hashing.md defines (the computation is in comments).
  */
+/* setgroups() */
+#define _DEFAULT_SOURCE
+
 #include "test_digest_helpers.h"
+#include "test_unprivileged.h"
 
 #include "digest/hasher.h"
 #include "digest/internal.h"
@@ -431,7 +435,7 @@ static void assert_fails_unprivileged(const char *path, int code, const char *ms
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		close(fds[0]);
-		if (setgid(65534) != 0 || setuid(65534) != 0)
+		if (cachet_test_become_nobody() != 0)
 			_exit(3);
 		char *h = NULL;
 		int rc = cachet_hash_path(&h, path, NULL);
@@ -456,12 +460,9 @@ static void assert_fails_unprivileged(const char *path, int code, const char *ms
 static void unreadable_files_and_directories_are_refused(void **state)
 {
 	(void)state;
-	/* in a directory everyone may enter, for the unprivileged child */
-	char tmpl[] = "/tmp/cachet-test-digest-XXXXXX", home[1024];
-	assert_non_null(getcwd(home, sizeof(home)));
-	assert_non_null(mkdtemp(tmpl));
-	assert_int_equal(chmod(tmpl, 0755), 0);
-	assert_int_equal(chdir(tmpl), 0);
+	/* where the unprivileged child can reach the files */
+	cachet_test_public_dir d;
+	cachet_test_public_dir_enter(&d);
 
 	t_put("locked.txt", "abc");
 	assert_int_equal(chmod("locked.txt", 0), 0);
@@ -477,10 +478,7 @@ static void unreadable_files_and_directories_are_refused(void **state)
 				  "cannot open directory 'tree2/sub': Permission denied");
 
 	assert_int_equal(chmod("tree2/sub", 0755), 0);
-	assert_int_equal(chdir(home), 0);
-	char rm[1100];
-	snprintf(rm, sizeof(rm), "rm -rf -- '%s'", tmpl);
-	assert_int_equal(system(rm), 0);
+	cachet_test_public_dir_leave(&d);
 }
 
 /* ---- files that change while they are read ---- */

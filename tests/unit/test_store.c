@@ -5,13 +5,13 @@
  * their cleanup, a full disk), URI checks, prefixes, threads and
  * allocation failures.
  */
-#define _DEFAULT_SOURCE /* realpath, utimensat flags */
+#define _DEFAULT_SOURCE /* realpath, utimensat flags, setgroups */
 
 #include "test_store_helpers.h"
+#include "test_unprivileged.h"
 
 #include "util/alloc.h"
 
-#include <grp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -811,24 +811,22 @@ static void interrupted_write_and_cleanup(void **state)
 	assert_int_equal(count_temp_files(f->dir), 0);
 }
 
-/* As an unprivileged user (root reads anything): a directory of the store
- * that cannot be read fails a listing, naming it. */
+/* As an unprivileged user (root reads anything), in the directory that
+ * file_list_unreadable made for it: a directory of the store that cannot
+ * be read fails a listing, naming it. */
 static void list_unreadable(store_fx *f, int out)
 {
-	char tmpl[] = "/tmp/cachet-list-XXXXXX";
 	cachet_store_backend *b = NULL;
 	cachet_store *s = NULL;
+	char here[PATH_MAX];
 
 	(void)f;
-	if (geteuid() == 0 && (setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0)) {
-		dprintf(out, "cannot drop privileges");
+	if (cachet_test_become_nobody() != 0) {
+		dprintf(out, "cannot become nobody: %s", strerror(errno));
 		return;
 	}
-	if (mkdtemp(tmpl) == NULL || chdir(tmpl) < 0) {
-		dprintf(out, "setup failed");
-		return;
-	}
-	if (cachet_store_backend_file_new(&b, "st") < 0 || cachet_store_new(&s, b) < 0) {
+	if (getcwd(here, sizeof here) == NULL || cachet_store_backend_file_new(&b, "st") < 0 ||
+	    cachet_store_new(&s, b) < 0) {
 		dprintf(out, "setup failed: %s", cachet_error_last()->message);
 		return;
 	}
@@ -839,21 +837,22 @@ static void list_unreadable(store_fx *f, int out)
 	int rc = cachet_store_list(s, cachet_store_root(s), collect_nothing, NULL);
 	/* the message names the directory: strip the temporary part */
 	const char *msg = cachet_error_last()->message;
-	const char *at = strstr(msg, tmpl);
+	const char *at = strstr(msg, here);
 	dprintf(out, "%d %.*s%s", rc, (int)(at ? at - msg : (ptrdiff_t)strlen(msg)), msg,
-		at ? at + strlen(tmpl) : "");
+		at ? at + strlen(here) : "");
 	chmod("st/locked", 0700);
 	cachet_store_free(s);
-	char rm[128];
-	snprintf(rm, sizeof rm, "rm -rf '%s'", tmpl);
-	(void)system(rm);
 }
 
 static void file_list_unreadable(void **state)
 {
 	store_fx *f = *state;
 	char expected[256];
+	cachet_test_public_dir d;
+
+	cachet_test_public_dir_enter(&d);
 	char *got = in_child(list_unreadable, f);
+	cachet_test_public_dir_leave(&d);
 	snprintf(expected, sizeof expected,
 		 "%d cannot list '/st/locked': Permission denied", CACHET_EIO);
 	assert_string_equal(got, expected);

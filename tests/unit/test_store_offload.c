@@ -10,11 +10,11 @@
 #define _DEFAULT_SOURCE /* realpath, setgroups */
 
 #include "test_store_helpers.h"
+#include "test_unprivileged.h"
 
 #include "digest/internal.h"
 #include "util/alloc.h"
 
-#include <grp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -622,27 +622,23 @@ static void disk_full(void **state)
 	free(bytes);
 }
 
-/* As an unprivileged user (root reads anything), in a directory of its
- * own; reports the offload of a file nobody may read. */
+/* As an unprivileged user (root reads anything), in the directory that
+ * unreadable_file made for it; reports the offload of a file nobody may
+ * read. */
 static void offload_unreadable(store_fx *f, int out)
 {
-	char tmpl[] = "/tmp/cachet-eacces-XXXXXX";
 	cachet_store *s = NULL;
 	cachet_literal *lit = NULL;
 	int rc;
 
 	(void)f;
-	if (geteuid() == 0 && (setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0)) {
-		dprintf(out, "cannot drop privileges");
-		return;
-	}
-	if (mkdtemp(tmpl) == NULL || chdir(tmpl) < 0) {
-		dprintf(out, "setup failed");
+	if (cachet_test_become_nobody() != 0) {
+		dprintf(out, "cannot become nobody: %s", strerror(errno));
 		return;
 	}
 	FILE *fp = fopen("secret.csv", "w");
 	if (fp == NULL) {
-		dprintf(out, "setup failed");
+		dprintf(out, "setup failed: %s", strerror(errno));
 		return;
 	}
 	fputs("abc", fp);
@@ -660,16 +656,17 @@ static void offload_unreadable(store_fx *f, int out)
 	}
 	cachet_literal_free(lit);
 	cachet_store_free(s);
-	char rm[128];
-	snprintf(rm, sizeof rm, "rm -rf '%s'", tmpl);
-	(void)system(rm);
 }
 
 static void unreadable_file(void **state)
 {
 	store_fx *f = *state;
 	char expected[256];
+	cachet_test_public_dir d;
+
+	cachet_test_public_dir_enter(&d);
 	char *got = in_child(offload_unreadable, f);
+	cachet_test_public_dir_leave(&d);
 	snprintf(expected, sizeof expected,
 		 "%d cannot open 'secret.csv': Permission denied / 0 objects", CACHET_EIO);
 	assert_string_equal(got, expected);

@@ -16,26 +16,27 @@ fail() {
 	exit 1
 }
 
-# run ARGS...: run cachet, capturing stdout in $out, stderr in $err and the
-# exit status in $status (never aborting the script).
-run() {
+# capture COMMAND...: run COMMAND, capturing stdout in $out, stderr in $err
+# and the exit status in $status (never aborting the script).
+capture() {
 	local o e
 	o=$(mktemp) e=$(mktemp)
 	status=0
-	"$CACHET" "$@" >"$o" 2>"$e" || status=$?
+	"$@" >"$o" 2>"$e" || status=$?
 	out=$(cat "$o") err=$(cat "$e")
 	rm -f "$o" "$e"
 }
 
+# run ARGS...: run cachet, captured.
+run() {
+	capture "$CACHET" "$@"
+}
+
 # run_stdin INPUT ARGS...: like run, with INPUT on standard input.
 run_stdin() {
-	local input=$1 o e
+	local input=$1
 	shift
-	o=$(mktemp) e=$(mktemp)
-	status=0
-	printf '%s' "$input" | "$CACHET" "$@" >"$o" 2>"$e" || status=$?
-	out=$(cat "$o") err=$(cat "$e")
-	rm -f "$o" "$e"
+	capture "$CACHET" "$@" < <(printf '%s' "$input")
 }
 
 expect_status() {
