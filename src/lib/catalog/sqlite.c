@@ -25,6 +25,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1173,7 +1174,9 @@ tune:;
 
 static int open_db(sqlite_backend *sb, const char *name, int flags)
 {
-	int rc = sqlite3_open_v2(name, &sb->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	/* NOFOLLOW: the file judged by check_files is the file opened. */
+	int rc = sqlite3_open_v2(name, &sb->db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
+				 NULL);
 	if (rc != SQLITE_OK) {
 		int err = sqlite3_system_errno(sb->db);
 		return code_of(rc) == CACHET_ENOMEM
@@ -1214,6 +1217,32 @@ static int open_immutable(sqlite_backend *sb, const char *path)
 	return rc;
 }
 
+/*
+ * Refuse a catalog another user could have written (docs/security.md): the
+ * directory that holds it, the file and SQLite's files beside it must be
+ * the user's own and writable by nobody else. A new catalog is created
+ * here, mode 0600 whatever the umask: SQLite would create it 0644 minus
+ * the umask, and gives its -wal and -shm files the catalog's own mode.
+ */
+static int check_files(const char *path, bool read_only)
+{
+	static const char *const sidecars[] = {"-wal", "-shm", "-journal"};
+	cachet_buf side = CACHET_BUF_INIT;
+	int rc = cachet__private_check_parent(path, "catalog directory");
+	if (rc < 0)
+		return rc;
+	int exists = rc = cachet__private_check(path, "catalog", CACHET__PRIVATE_FILE);
+	for (size_t i = 0; rc >= 0 && i < sizeof sidecars / sizeof sidecars[0]; i++) {
+		cachet__buf_clear(&side);
+		if ((rc = cachet__buf_printf(&side, "%s%s", path, sidecars[i])) == 0)
+			rc = cachet__private_check(side.ptr, "catalog", CACHET__PRIVATE_FILE);
+	}
+	cachet__buf_dispose(&side);
+	if (rc >= 0 && exists == 0 && !read_only)
+		rc = cachet__private_create(path, "catalog");
+	return rc < 0 ? rc : 0;
+}
+
 int cachet__catalog_sqlite_new(cachet__catalog_backend **out, const char *path, bool read_only,
 			       unsigned int busy_timeout_ms)
 {
@@ -1221,7 +1250,9 @@ int cachet__catalog_sqlite_new(cachet__catalog_backend **out, const char *path, 
 	int rc;
 
 	*out = NULL;
-	rc = check_header(path);
+	rc = check_files(path, read_only);
+	if (rc == 0)
+		rc = check_header(path);
 	if (rc < 0)
 		return rc;
 	sb = cachet__calloc(1, sizeof *sb);
