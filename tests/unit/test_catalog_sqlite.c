@@ -167,7 +167,7 @@ static void test_persists(void **state)
 	assert_int_equal(lookup(cat, "flyte_cached-b"), CACHET_CACHE_MISS);
 	cachet_catalog_free(cat); /* flushes the counts */
 
-	assert_int_equal(raw_pragma(DB, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_pragma(DB, "PRAGMA user_version"), 2);
 	assert_int_equal(raw_pragma(DB, "PRAGMA application_id"), 0x63637467);
 	assert_int_equal(raw_pragma(DB, "SELECT count(*) FROM artifacts"), 1);
 	/* WAL mode is a property of the file */
@@ -211,12 +211,12 @@ static void test_empty_file_and_migration(void **state)
 	assert_int_equal(raw_pragma(DB, "PRAGMA user_version"), 0);
 	assert_cachet_error(cachet_catalog_open_sqlite(&cat, DB, &ro), CACHET_EUNSUPPORTED,
 			    "catalog 'catalog.db' has schema version 0 and cannot be written to "
-			    "migrate it to 1");
+			    "migrate it to 2");
 	cat = open_ok(DB, NULL);
 	put_n(cat, "flyte_cached-a", 1);
 	assert_int_equal(lookup(cat, "flyte_cached-a"), CACHET_CACHE_HIT);
 	cachet_catalog_free(cat);
-	assert_int_equal(raw_pragma(DB, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_pragma(DB, "PRAGMA user_version"), 2);
 }
 
 static void test_not_a_database(void **state)
@@ -289,17 +289,47 @@ static void test_damaged_pages(void **state)
 	cachet__buf_dispose(&d);
 }
 
+/* Schema 1 had no reservation holder: a version 1 file (made by dropping
+ * the column again) is migrated, and its old reservations lapse as they
+ * did, never judged by a holder they do not have. */
+static void test_migration_from_1(void **state)
+{
+	(void)state;
+	cachet_cache_key k = key_of("flyte_cached-a");
+	cachet_reservation r;
+	cachet_catalog *cat = open_ok(DB, NULL);
+	assert_int_equal(cachet_catalog_reserve(&r, cat, &k, "old", 1000), 0);
+	cachet_reservation_dispose(&r);
+	cachet_catalog_free(cat);
+	raw_exec(DB, "ALTER TABLE reservations DROP COLUMN holder; PRAGMA user_version = 1");
+
+	cat = open_ok(DB, NULL);
+	assert_int_equal(raw_pragma(DB, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_pragma(DB, "SELECT count(*) FROM reservations WHERE holder IS NULL"), 1);
+	assert_int_equal(cachet_catalog_reserve(&r, cat, &k, "new", 1000), 0);
+	assert_false(r.acquired);
+	assert_string_equal(r.owner_id, "old");
+	cachet_reservation_dispose(&r);
+	/* its owner extends it, and now it names its holder */
+	assert_int_equal(cachet_catalog_reserve(&r, cat, &k, "old", 1000), 0);
+	assert_true(r.acquired);
+	cachet_reservation_dispose(&r);
+	assert_int_equal(raw_pragma(DB, "SELECT count(*) FROM reservations WHERE holder LIKE 'pid=%'"),
+			 1);
+	cachet_catalog_free(cat);
+}
+
 static void test_newer_schema(void **state)
 {
 	(void)state;
 	cachet_catalog *cat = open_ok(DB, NULL);
 	put_n(cat, "flyte_cached-a", 1);
 	cachet_catalog_free(cat);
-	raw_exec(DB, "PRAGMA user_version = 2");
+	raw_exec(DB, "PRAGMA user_version = 3");
 	assert_refused(DB, CACHET_EUNSUPPORTED,
-		       "catalog 'catalog.db' has schema version 2, newer than this cachet knows (1): "
+		       "catalog 'catalog.db' has schema version 3, newer than this cachet knows (2): "
 		       "use a newer cachet");
-	assert_int_equal(raw_pragma(DB, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_pragma(DB, "PRAGMA user_version"), 3);
 }
 
 static void test_foreign_database(void **state)
@@ -664,6 +694,7 @@ int main(void)
 		cmocka_unit_test_setup(test_empty_file_and_migration, setup),
 		cmocka_unit_test_setup(test_not_a_database, setup),
 		cmocka_unit_test_setup(test_damaged_pages, setup),
+		cmocka_unit_test_setup(test_migration_from_1, setup),
 		cmocka_unit_test_setup(test_newer_schema, setup),
 		cmocka_unit_test_setup(test_foreign_database, setup),
 		cmocka_unit_test_setup(test_cannot_open, setup),

@@ -543,9 +543,8 @@ static int sq_put(cachet__catalog_backend *b, cachet__put_outcome *out, const ca
 /* ---------------------------------------------------------------------- */
 /* Reservations                                                           */
 
-static int reserve_in_txn(sqlite_backend *sb, cachet_reservation *out, bool *taken,
-			  const cachet_cache_key *key, const char *owner, int64_t heartbeat_ms,
-			  int64_t expires_at_ms, int64_t now_ms)
+static int reserve_in_txn(sqlite_backend *sb, cachet_reservation *out, char **holder, bool *taken,
+			  const cachet_cache_key *key, const cachet__reserve_args *a)
 {
 	sqlite3_stmt *st;
 	char *prior = NULL;
@@ -567,17 +566,23 @@ static int reserve_in_txn(sqlite_backend *sb, cachet_reservation *out, bool *tak
 		goto out;
 
 	/* Flyte's get-or-extend: insert if absent, else an update guarded
-	 * by "expired or mine". Written so that it stays right where the
-	 * transaction does not serialise (PostgreSQL's READ COMMITTED). */
+	 * by "expired or mine" (or "held by that gone process"). Written so
+	 * that it stays right where the transaction does not serialise
+	 * (PostgreSQL's READ COMMITTED). */
 	rc = stmt(sb, &st, had ? SQL_RESERVATION_TAKE : SQL_RESERVATION_INSERT);
 	if (rc < 0)
 		goto out;
 	bind_key(st, key, 5);
-	bind_text(st, 6, owner);
-	sqlite3_bind_int64(st, 7, heartbeat_ms);
-	sqlite3_bind_int64(st, 8, expires_at_ms);
-	if (had)
-		sqlite3_bind_int64(st, 9, now_ms);
+	bind_text(st, 6, a->owner);
+	sqlite3_bind_int64(st, 7, a->heartbeat_ms);
+	sqlite3_bind_int64(st, 8, a->expires_at_ms);
+	if (a->holder)
+		bind_text(st, 9, a->holder);
+	if (had) {
+		sqlite3_bind_int64(st, 10, a->now_ms);
+		if (a->gone_holder)
+			bind_text(st, 11, a->gone_holder);
+	}
 	rc = run(sb, st, "write");
 	if (rc < 0)
 		goto out;
@@ -597,26 +602,30 @@ static int reserve_in_txn(sqlite_backend *sb, cachet_reservation *out, bool *tak
 	out->owner_id = cachet__strdup(col_text(st, 0));
 	out->heartbeat_ms = sqlite3_column_int64(st, 1);
 	out->expires_at_ms = sqlite3_column_int64(st, 2);
+	bool oom = out->owner_id == NULL;
+	if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+		oom |= (*holder = cachet__strdup(col_text(st, 3))) == NULL;
 	done(st);
-	rc = out->owner_id ? 0 : CACHET_ENOMEM;
+	rc = oom ? CACHET_ENOMEM : 0;
 	if (rc == 0) {
-		out->acquired = strcmp(out->owner_id, owner) == 0;
-		*taken = out->acquired && (!had || strcmp(prior, owner) != 0);
+		out->acquired = strcmp(out->owner_id, a->owner) == 0;
+		*taken = out->acquired && (!had || strcmp(prior, a->owner) != 0);
 	}
 out:
 	cachet__free(prior);
 	return rc;
 }
 
-static int sq_reserve(cachet__catalog_backend *b, cachet_reservation *out, bool *taken,
-		      const cachet_cache_key *key, const char *owner, int64_t heartbeat_ms,
-		      int64_t expires_at_ms, int64_t now_ms, const cachet__batch *batch)
+static int sq_reserve(cachet__catalog_backend *b, cachet_reservation *out, char **holder,
+		      bool *taken, const cachet_cache_key *key, const cachet__reserve_args *args,
+		      const cachet__batch *batch)
 {
 	sqlite_backend *sb = SB(b);
+	*holder = NULL;
 	int rc = begin(sb);
 	if (rc < 0)
 		return rc;
-	rc = reserve_in_txn(sb, out, taken, key, owner, heartbeat_ms, expires_at_ms, now_ms);
+	rc = reserve_in_txn(sb, out, holder, taken, key, args);
 	if (rc == 0)
 		rc = apply_batch(sb, batch);
 	rc = finish(sb, rc);
@@ -624,6 +633,8 @@ static int sq_reserve(cachet__catalog_backend *b, cachet_reservation *out, bool 
 		cachet__free(out->owner_id);
 		out->owner_id = NULL;
 		out->acquired = false;
+		cachet__free(*holder);
+		*holder = NULL;
 	}
 	return rc;
 }
