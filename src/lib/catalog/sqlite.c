@@ -1185,9 +1185,10 @@ tune:;
 
 static int open_db(sqlite_backend *sb, const char *name, int flags)
 {
-	/* NOFOLLOW: the file judged by check_files is the file opened. */
-	int rc = sqlite3_open_v2(name, &sb->db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
-				 NULL);
+	/* Not SQLITE_OPEN_NOFOLLOW: it refuses a link anywhere in the path (a
+	 * home on another disk). check_files refused a link as the file, and
+	 * the directory it judged lets nobody else put one there. */
+	int rc = sqlite3_open_v2(name, &sb->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		int err = sqlite3_system_errno(sb->db);
 		return code_of(rc) == CACHET_ENOMEM

@@ -166,15 +166,13 @@ static int read_version(cachet_stat_cache *sc, char *why, size_t why_size)
 /* Open the database file: 0, OPEN_CORRUPT (why says why), or an error. */
 static int try_open(cachet_stat_cache *sc, char *why, size_t why_size)
 {
-	/* Created here, mode 0600 whatever the umask (SQLite would make it
-	 * 0644 minus the umask, and its -wal and -shm files alike); opened
-	 * without following a link, so the file checked is the file used. */
+	/* Created here, mode 0600 whatever the umask: SQLite would make it
+	 * 0644 minus the umask, and its -wal and -shm files alike. */
 	int ret = cachet__private_create(sc->path, "stat cache");
 	if (ret < 0)
 		return ret;
 	int rc = sqlite3_open_v2(sc->path, &sc->db,
-				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
-					 SQLITE_OPEN_NOFOLLOW,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 				 NULL);
 
 	if (rc != SQLITE_OK) {
