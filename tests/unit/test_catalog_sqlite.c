@@ -15,6 +15,7 @@
 #define _DEFAULT_SOURCE
 
 #include "test_helpers.h"
+#include "test_catalog_helpers.h"
 
 #include "cachet/catalog.h"
 #include "catalog/internal.h"
@@ -85,15 +86,6 @@ static int lookup(cachet_catalog *cat, const char *tag)
 	int status = r.status;
 	cachet_lookup_result_dispose(&r);
 	return rc < 0 ? rc : status;
-}
-
-static uint64_t counter(cachet_catalog *cat, int c)
-{
-	cachet_catalog_stats s;
-	assert_int_equal(cachet_catalog_stats_get(&s, cat), 0);
-	uint64_t v = s.total.counters[c];
-	cachet_catalog_stats_dispose(&s);
-	return v;
 }
 
 /* One integer from a pragma, read with SQLite directly. */
@@ -182,9 +174,9 @@ static void test_persists(void **state)
 
 	cat = open_ok(DB, NULL);
 	assert_int_equal(lookup(cat, "flyte_cached-a"), CACHET_CACHE_HIT);
-	assert_int_equal(counter(cat, CACHET_COUNTER_HITS), 2);
-	assert_int_equal(counter(cat, CACHET_COUNTER_MISSES), 1);
-	assert_int_equal(counter(cat, CACHET_COUNTER_POPULATED), 1);
+	assert_int_equal(catalog_total(cat, CACHET_COUNTER_HITS), 2);
+	assert_int_equal(catalog_total(cat, CACHET_COUNTER_MISSES), 1);
+	assert_int_equal(catalog_total(cat, CACHET_COUNTER_POPULATED), 1);
 	cachet_catalog_free(cat);
 }
 
@@ -412,7 +404,7 @@ static void test_read_only_option(void **state)
 	assert_int_equal(check_read_only(DB, true), 0);
 	/* a read-only handle counts nothing */
 	cat = open_ok(DB, NULL);
-	assert_int_equal(counter(cat, CACHET_COUNTER_HITS), 0);
+	assert_int_equal(catalog_total(cat, CACHET_COUNTER_HITS), 0);
 	cachet_catalog_free(cat);
 }
 
@@ -545,13 +537,13 @@ static void test_batching(void **state)
 	writer = open_ok(DB, &o);
 	reader = open_ok(DB, &o);
 	put_n(writer, "flyte_cached-a", 1);
-	assert_int_equal(counter(reader, CACHET_COUNTER_POPULATED), 0); /* not yet written */
+	assert_int_equal(catalog_total(reader, CACHET_COUNTER_POPULATED), 0); /* not yet written */
 	assert_int_equal(lookup(writer, "flyte_cached-a"), CACHET_CACHE_HIT);
-	assert_int_equal(counter(reader, CACHET_COUNTER_HITS), 0);
+	assert_int_equal(catalog_total(reader, CACHET_COUNTER_HITS), 0);
 	now += 500; /* due: the next operation writes it all */
 	assert_int_equal(lookup(writer, "flyte_cached-a"), CACHET_CACHE_HIT);
-	assert_int_equal(counter(reader, CACHET_COUNTER_HITS), 2);
-	assert_int_equal(counter(reader, CACHET_COUNTER_POPULATED), 1);
+	assert_int_equal(catalog_total(reader, CACHET_COUNTER_HITS), 2);
+	assert_int_equal(catalog_total(reader, CACHET_COUNTER_POPULATED), 1);
 	cachet_catalog_free(writer);
 	cachet_catalog_free(reader);
 
@@ -561,7 +553,7 @@ static void test_batching(void **state)
 	writer = open_ok(DB, &o);
 	reader = open_ok(DB, &o);
 	assert_int_equal(lookup(writer, "flyte_cached-a"), CACHET_CACHE_MISS);
-	assert_int_equal(counter(reader, CACHET_COUNTER_MISSES), 1);
+	assert_int_equal(catalog_total(reader, CACHET_COUNTER_MISSES), 1);
 	cachet_catalog_free(writer);
 	cachet_catalog_free(reader);
 }
@@ -599,7 +591,7 @@ static void test_corrupt_entry(void **state)
 	assert_int_equal(cachet_catalog_gc(&gr, cat, &go), CACHET_ECORRUPT);
 	assert_true(strncmp(cachet_error_last()->message,
 			    "cannot collect garbage: an artifact's outputs cannot be read (", 62) == 0);
-	assert_int_equal(counter(cat, CACHET_COUNTER_LOOKUP_FAILURES), 1);
+	assert_int_equal(catalog_total(cat, CACHET_COUNTER_LOOKUP_FAILURES), 1);
 	cachet_catalog_free(cat);
 	cachet_store_free(store);
 }

@@ -19,6 +19,7 @@
  * reservation lapsing.
  */
 #include "test_helpers.h"
+#include "test_catalog_helpers.h"
 
 #include "cachet/catalog.h"
 #include "catalog/holder.h"
@@ -237,11 +238,7 @@ static cachet_reservation reserve_as(cachet_catalog *cat, const char *owner, con
 
 static uint64_t acquired(cachet_catalog *cat)
 {
-	cachet_catalog_stats s;
-	assert_int_equal(cachet_catalog_stats_get(&s, cat), 0);
-	uint64_t v = s.total.counters[CACHET_COUNTER_RESERVATIONS_ACQUIRED];
-	cachet_catalog_stats_dispose(&s);
-	return v;
+	return catalog_total(cat, CACHET_COUNTER_RESERVATIONS_ACQUIRED);
 }
 
 /* A owns it as holder; then B, as this process, asks. */
