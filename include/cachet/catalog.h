@@ -141,6 +141,14 @@ typedef struct cachet_catalog_options {
  * schema is migrated forward; a file that is not a cachet catalog, is
  * damaged (CACHET_ECORRUPT) or has a newer schema than this cachet knows
  * (CACHET_EUNSUPPORTED) is refused and left untouched. opts may be NULL.
+ *
+ * A catalog decides what is a hit, so one another user could have written
+ * is refused (CACHET_EUNSAFE), also read-only, and left untouched: the
+ * catalog, its -wal, -shm and -journal files and the directory holding
+ * them must belong to the user (or root) and be writable by neither group
+ * nor others, and the catalog must not be a symbolic link. A new catalog
+ * is created 0600 whatever the umask (SQLite gives its -wal and -shm the
+ * same mode). See docs/security.md.
  */
 CACHET_EXTERN int cachet_catalog_open_sqlite(cachet_catalog **out, const char *path,
 					     const cachet_catalog_options *opts);
@@ -302,6 +310,13 @@ typedef struct cachet_reservation {
  * unchanged (acquired false): wait, poll for the artifact, ask again.
  * Correct across processes sharing the catalog. Counts acquired when the
  * caller newly holds it. Release out with cachet_reservation_dispose.
+ *
+ * The reservation also records the process that holds it (its pid and
+ * start time, the boot id, pid namespace and host name). Another owner's
+ * live reservation whose process ran on this machine, in this boot and
+ * pid namespace, and no longer exists (killed before it could release) is
+ * taken over at once rather than when it lapses. A holder on another
+ * machine, boot or container is never judged: its reservation lapses.
  */
 CACHET_EXTERN int cachet_catalog_reserve(cachet_reservation *out, cachet_catalog *cat,
 					 const cachet_cache_key *key, const char *owner,

@@ -42,7 +42,9 @@ typedef enum cachet_error_code {
 	CACHET_EIO = -7,       /* an operating-system I/O call failed */
 	CACHET_ETOODEEP = -8,  /* input nested deeper than CACHET_MAX_DEPTH */
 	CACHET_EUNSUPPORTED = -9, /* valid, but not something cachet does */
-	CACHET_ECORRUPT = -10  /* stored data is damaged (a corrupt database) */
+	CACHET_ECORRUPT = -10, /* stored data is damaged (a corrupt database) */
+	CACHET_EUNSAFE = -11   /* not trusted: owned by another user, or writable
+				* by others (docs/security.md) */
 } cachet_error_code;
 
 /* The last error recorded on this thread. */

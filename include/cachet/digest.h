@@ -77,6 +77,13 @@ typedef struct cachet_stat_cache cachet_stat_cache;
  * "<path>.corrupt" and a new one is started, with a warning (see
  * cachet_set_warning_handler); its contents are never trusted.
  *
+ * The stat cache vouches for digests without reading files, so one that
+ * another user could have written is refused (CACHET_EUNSAFE) and left
+ * as it is: the file, its -wal, -shm and -journal and its directory must
+ * belong to the user (or root) and be writable by neither group nor
+ * others; a symbolic link as the file is refused. A new database is
+ * created 0600 whatever the umask. See docs/security.md.
+ *
  * CACHET_EUNSUPPORTED when the database was written by a newer cachet
  * (schema version above this one's); CACHET_EIO when it cannot be opened
  * or created ("cannot open stat cache '/x/stat-cache.db': ...").

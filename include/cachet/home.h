@@ -1,14 +1,20 @@
 /*
  * cachet/home.h - the cachet home: the directory that holds the store of
- * offloaded data, the state (the stat cache) and, later, the catalog.
+ * offloaded data, the state (the stat cache), the catalog and the runs.
  *
  *   <home>/store/                  the local store (file:// URIs)
  *   <home>/state/stat-cache.db     what the stat cache remembers
- *   <home>/catalog.db              the embedded catalog (a later issue)
+ *   <home>/catalog.db              the embedded catalog
+ *   <home>/runs/                   run records and logs
  *
  * Which directory: an explicit choice (the CLI's --home DIR), else
- * $CACHET_HOME, else ${XDG_CACHE_HOME:-$HOME/.cache}/cachet. The home is
- * private to its user: the directories cachet creates in it are mode 0700.
+ * $CACHET_HOME, else ${XDG_CACHE_HOME:-$HOME/.cache}/cachet.
+ *
+ * The home is private to its user, and trusted only when it is: cachet
+ * uses a home, and the directories and databases in it, only when they
+ * belong to the effective user (or root) and neither group nor others may
+ * write them; what it creates there is 0700 (directories) or 0600 (files),
+ * whatever the umask. See docs/security.md.
  */
 #ifndef CACHET_HOME_H
 #define CACHET_HOME_H
@@ -35,10 +41,26 @@ CACHET_EXTERN int cachet_home_resolve(char **out, const char *explicit_dir);
 
 /*
  * Create home, <home>/store and <home>/state when they are missing (and
- * home's missing parents), each created directory with mode 0700. Existing
- * directories are left as they are. CACHET_EIO naming the directory that
- * could not be created ("cannot create directory '/x/cachet': Permission
- * denied", or "...: File exists" when a file is in the way).
+ * home's missing parents), each created directory with mode 0700, and
+ * check that home, store/, state/ and runs/ (when it exists) can be
+ * trusted. Existing directories are judged, never changed.
+ *
+ * A symbolic link as home is followed when the link belongs to the user
+ * (or root); the directory it leads to is judged.
+ *
+ * CACHET_EUNSAFE, before anything is created in it, when one belongs to
+ * another user or its group or others may write it; the message says how
+ * to fix it:
+ *
+ *   cannot use cachet home '/x/cachet': it is writable by group and
+ *   others (mode 0777); fix it with: chmod 700 '/x/cachet'
+ *   cannot use cachet home '/x/cachet': it is owned by uid 1001, not by
+ *   you (uid 1000); use one of your own, or if you trust it, make it
+ *   yours with: chown -R 1000 '/x/cachet'
+ *
+ * CACHET_EIO naming the directory that could not be created ("cannot
+ * create directory '/x/cachet': Permission denied", or "...: File exists"
+ * when a file is in the way).
  */
 CACHET_EXTERN int cachet_home_ensure(const char *home);
 

@@ -15,6 +15,7 @@
  * (component hashes against pbhash of the hashified literal).
  */
 #include "test_helpers.h"
+#include "test_catalog_helpers.h"
 
 #include "cachet/catalog.h"
 #include "cachet/codec.h"
@@ -161,11 +162,7 @@ static int lookup_n(fixture *f, const cachet_cache_key *k, int64_t *n)
 
 static uint64_t total(fixture *f, int counter)
 {
-	cachet_catalog_stats s;
-	assert_int_equal(cachet_catalog_stats_get(&s, f->cat), 0);
-	uint64_t v = s.total.counters[counter];
-	cachet_catalog_stats_dispose(&s);
-	return v;
+	return catalog_total(f->cat, counter);
 }
 
 static size_t count_entries(fixture *f)

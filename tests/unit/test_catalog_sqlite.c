@@ -15,6 +15,7 @@
 #define _DEFAULT_SOURCE
 
 #include "test_unprivileged.h"
+#include "test_catalog_helpers.h"
 
 #include "cachet/catalog.h"
 #include "catalog/internal.h"
@@ -84,15 +85,6 @@ static int lookup(cachet_catalog *cat, const char *tag)
 	int status = r.status;
 	cachet_lookup_result_dispose(&r);
 	return rc < 0 ? rc : status;
-}
-
-static uint64_t counter(cachet_catalog *cat, int c)
-{
-	cachet_catalog_stats s;
-	assert_int_equal(cachet_catalog_stats_get(&s, cat), 0);
-	uint64_t v = s.total.counters[c];
-	cachet_catalog_stats_dispose(&s);
-	return v;
 }
 
 /* One integer from a pragma, read with SQLite directly. */
@@ -166,7 +158,7 @@ static void test_persists(void **state)
 	assert_int_equal(lookup(cat, "flyte_cached-b"), CACHET_CACHE_MISS);
 	cachet_catalog_free(cat); /* flushes the counts */
 
-	assert_int_equal(raw_pragma(DB, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_pragma(DB, "PRAGMA user_version"), 2);
 	assert_int_equal(raw_pragma(DB, "PRAGMA application_id"), 0x63637467);
 	assert_int_equal(raw_pragma(DB, "SELECT count(*) FROM artifacts"), 1);
 	/* WAL mode is a property of the file */
@@ -181,9 +173,9 @@ static void test_persists(void **state)
 
 	cat = open_ok(DB, NULL);
 	assert_int_equal(lookup(cat, "flyte_cached-a"), CACHET_CACHE_HIT);
-	assert_int_equal(counter(cat, CACHET_COUNTER_HITS), 2);
-	assert_int_equal(counter(cat, CACHET_COUNTER_MISSES), 1);
-	assert_int_equal(counter(cat, CACHET_COUNTER_POPULATED), 1);
+	assert_int_equal(catalog_total(cat, CACHET_COUNTER_HITS), 2);
+	assert_int_equal(catalog_total(cat, CACHET_COUNTER_MISSES), 1);
+	assert_int_equal(catalog_total(cat, CACHET_COUNTER_POPULATED), 1);
 	cachet_catalog_free(cat);
 }
 
@@ -210,12 +202,12 @@ static void test_empty_file_and_migration(void **state)
 	assert_int_equal(raw_pragma(DB, "PRAGMA user_version"), 0);
 	assert_cachet_error(cachet_catalog_open_sqlite(&cat, DB, &ro), CACHET_EUNSUPPORTED,
 			    "catalog 'catalog.db' has schema version 0 and cannot be written to "
-			    "migrate it to 1");
+			    "migrate it to 2");
 	cat = open_ok(DB, NULL);
 	put_n(cat, "flyte_cached-a", 1);
 	assert_int_equal(lookup(cat, "flyte_cached-a"), CACHET_CACHE_HIT);
 	cachet_catalog_free(cat);
-	assert_int_equal(raw_pragma(DB, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_pragma(DB, "PRAGMA user_version"), 2);
 }
 
 static void test_not_a_database(void **state)
@@ -288,17 +280,47 @@ static void test_damaged_pages(void **state)
 	cachet__buf_dispose(&d);
 }
 
+/* Schema 1 had no reservation holder: a version 1 file (made by dropping
+ * the column again) is migrated, and its old reservations lapse as they
+ * did, never judged by a holder they do not have. */
+static void test_migration_from_1(void **state)
+{
+	(void)state;
+	cachet_cache_key k = key_of("flyte_cached-a");
+	cachet_reservation r;
+	cachet_catalog *cat = open_ok(DB, NULL);
+	assert_int_equal(cachet_catalog_reserve(&r, cat, &k, "old", 1000), 0);
+	cachet_reservation_dispose(&r);
+	cachet_catalog_free(cat);
+	raw_exec(DB, "ALTER TABLE reservations DROP COLUMN holder; PRAGMA user_version = 1");
+
+	cat = open_ok(DB, NULL);
+	assert_int_equal(raw_pragma(DB, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_pragma(DB, "SELECT count(*) FROM reservations WHERE holder IS NULL"), 1);
+	assert_int_equal(cachet_catalog_reserve(&r, cat, &k, "new", 1000), 0);
+	assert_false(r.acquired);
+	assert_string_equal(r.owner_id, "old");
+	cachet_reservation_dispose(&r);
+	/* its owner extends it, and now it names its holder */
+	assert_int_equal(cachet_catalog_reserve(&r, cat, &k, "old", 1000), 0);
+	assert_true(r.acquired);
+	cachet_reservation_dispose(&r);
+	assert_int_equal(raw_pragma(DB, "SELECT count(*) FROM reservations WHERE holder LIKE 'pid=%'"),
+			 1);
+	cachet_catalog_free(cat);
+}
+
 static void test_newer_schema(void **state)
 {
 	(void)state;
 	cachet_catalog *cat = open_ok(DB, NULL);
 	put_n(cat, "flyte_cached-a", 1);
 	cachet_catalog_free(cat);
-	raw_exec(DB, "PRAGMA user_version = 2");
+	raw_exec(DB, "PRAGMA user_version = 3");
 	assert_refused(DB, CACHET_EUNSUPPORTED,
-		       "catalog 'catalog.db' has schema version 2, newer than this cachet knows (1): "
+		       "catalog 'catalog.db' has schema version 3, newer than this cachet knows (2): "
 		       "use a newer cachet");
-	assert_int_equal(raw_pragma(DB, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_pragma(DB, "PRAGMA user_version"), 3);
 }
 
 static void test_foreign_database(void **state)
@@ -381,7 +403,7 @@ static void test_read_only_option(void **state)
 	assert_int_equal(check_read_only(DB, true), 0);
 	/* a read-only handle counts nothing */
 	cat = open_ok(DB, NULL);
-	assert_int_equal(counter(cat, CACHET_COUNTER_HITS), 0);
+	assert_int_equal(catalog_total(cat, CACHET_COUNTER_HITS), 0);
 	cachet_catalog_free(cat);
 }
 
@@ -411,12 +433,16 @@ static void test_read_only_files(void **state)
 	cachet_test_public_dir d;
 	cachet_test_public_dir_enter(&d);
 
-	/* a read-only file in a writable directory */
-	assert_int_equal(mkdir("ro1", 0777), 0);
-	assert_int_equal(chmod("ro1", 0777), 0); /* whatever the umask */
+	/* a read-only file in a directory the reader may write: the
+	 * reader's own (a directory others may write is refused, see
+	 * test_home_trust.c), the file root's */
+	assert_int_equal(mkdir("ro1", 0755), 0);
+	assert_int_equal(chmod("ro1", 0755), 0); /* whatever the umask */
 	cachet_catalog *cat = open_ok("ro1/catalog.db", NULL);
 	put_n(cat, "flyte_cached-a", 1);
 	cachet_catalog_free(cat);
+	if (geteuid() == 0)
+		assert_int_equal(chown("ro1", 65534, 65534), 0);
 	assert_int_equal(chmod("ro1/catalog.db", 0444), 0);
 	assert_int_equal(run_unprivileged("ro1/catalog.db"), 0);
 
@@ -426,6 +452,8 @@ static void test_read_only_files(void **state)
 	cat = open_ok("ro2/catalog.db", NULL);
 	put_n(cat, "flyte_cached-a", 1);
 	cachet_catalog_free(cat);
+	/* cachet makes it 0600: readable by root's choice only */
+	assert_int_equal(chmod("ro2/catalog.db", 0644), 0);
 	assert_int_equal(chmod("ro2", 0555), 0);
 	assert_int_equal(run_unprivileged("ro2/catalog.db"), 0);
 	assert_int_equal(chmod("ro2", 0755), 0); /* so that it can be removed */
@@ -504,13 +532,13 @@ static void test_batching(void **state)
 	writer = open_ok(DB, &o);
 	reader = open_ok(DB, &o);
 	put_n(writer, "flyte_cached-a", 1);
-	assert_int_equal(counter(reader, CACHET_COUNTER_POPULATED), 0); /* not yet written */
+	assert_int_equal(catalog_total(reader, CACHET_COUNTER_POPULATED), 0); /* not yet written */
 	assert_int_equal(lookup(writer, "flyte_cached-a"), CACHET_CACHE_HIT);
-	assert_int_equal(counter(reader, CACHET_COUNTER_HITS), 0);
+	assert_int_equal(catalog_total(reader, CACHET_COUNTER_HITS), 0);
 	now += 500; /* due: the next operation writes it all */
 	assert_int_equal(lookup(writer, "flyte_cached-a"), CACHET_CACHE_HIT);
-	assert_int_equal(counter(reader, CACHET_COUNTER_HITS), 2);
-	assert_int_equal(counter(reader, CACHET_COUNTER_POPULATED), 1);
+	assert_int_equal(catalog_total(reader, CACHET_COUNTER_HITS), 2);
+	assert_int_equal(catalog_total(reader, CACHET_COUNTER_POPULATED), 1);
 	cachet_catalog_free(writer);
 	cachet_catalog_free(reader);
 
@@ -520,7 +548,7 @@ static void test_batching(void **state)
 	writer = open_ok(DB, &o);
 	reader = open_ok(DB, &o);
 	assert_int_equal(lookup(writer, "flyte_cached-a"), CACHET_CACHE_MISS);
-	assert_int_equal(counter(reader, CACHET_COUNTER_MISSES), 1);
+	assert_int_equal(catalog_total(reader, CACHET_COUNTER_MISSES), 1);
 	cachet_catalog_free(writer);
 	cachet_catalog_free(reader);
 }
@@ -558,7 +586,7 @@ static void test_corrupt_entry(void **state)
 	assert_int_equal(cachet_catalog_gc(&gr, cat, &go), CACHET_ECORRUPT);
 	assert_true(strncmp(cachet_error_last()->message,
 			    "cannot collect garbage: an artifact's outputs cannot be read (", 62) == 0);
-	assert_int_equal(counter(cat, CACHET_COUNTER_LOOKUP_FAILURES), 1);
+	assert_int_equal(catalog_total(cat, CACHET_COUNTER_LOOKUP_FAILURES), 1);
 	cachet_catalog_free(cat);
 	cachet_store_free(store);
 }
@@ -653,6 +681,7 @@ int main(void)
 		cmocka_unit_test_setup(test_empty_file_and_migration, setup),
 		cmocka_unit_test_setup(test_not_a_database, setup),
 		cmocka_unit_test_setup(test_damaged_pages, setup),
+		cmocka_unit_test_setup(test_migration_from_1, setup),
 		cmocka_unit_test_setup(test_newer_schema, setup),
 		cmocka_unit_test_setup(test_foreign_database, setup),
 		cmocka_unit_test_setup(test_cannot_open, setup),

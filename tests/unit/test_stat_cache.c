@@ -335,7 +335,7 @@ static void newer_and_unopenable_databases_are_errors(void **state)
 
 	t_mkdirs("adir.db");
 	assert_cachet_error(cachet_stat_cache_open(&sc, "adir.db"), CACHET_EIO,
-			    "cannot open stat cache 'adir.db': unable to open database file");
+			    "cannot use stat cache 'adir.db': it is not a regular file");
 	t_put("afile", "");
 	assert_cachet_error(cachet_stat_cache_open(&sc, "afile/state/x.db"), CACHET_EIO,
 			    "cannot create directory 'afile/state': Not a directory");

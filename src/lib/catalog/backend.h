@@ -55,6 +55,17 @@ typedef struct cachet__found {
 	size_t outputs_len;
 } cachet__found;
 
+/* A reservation to get or extend (see reserve below). */
+typedef struct cachet__reserve_args {
+	const char *owner;
+	const char *holder;	 /* the asking process (holder.h); NULL: unknown */
+	const char *gone_holder; /* take over a live row held by this gone process;
+				  * NULL: none */
+	int64_t heartbeat_ms;
+	int64_t expires_at_ms;
+	int64_t now_ms;
+} cachet__reserve_args;
+
 /* A new artifact. */
 typedef struct cachet__put_row {
 	const cachet_cache_key *key;
@@ -128,15 +139,16 @@ struct cachet__catalog_backend {
 	/* Write batch in a transaction of its own. */
 	int (*record)(cachet__catalog_backend *b, const cachet__batch *batch);
 	/*
-	 * One transaction, Flyte's get-or-extend: no row: insert (owner,
-	 * heartbeat, expires_at); a row that expired (expires_at <= now) or
-	 * that owner holds: update it to these values; else leave it. Then
-	 * read the row into out (owner_id a new string). *taken: owner holds
-	 * it now and did not before.
+	 * One transaction, Flyte's get-or-extend: no row: insert it; a row
+	 * that expired (expires_at <= now), that owner holds, or whose
+	 * holder is args->gone_holder: update it to these values; else
+	 * leave it. Then read the row into out (owner_id a new string) and
+	 * its holder into *holder (a new string, NULL when none is
+	 * recorded). *taken: owner holds it now and did not before.
 	 */
-	int (*reserve)(cachet__catalog_backend *b, cachet_reservation *out, bool *taken,
-		       const cachet_cache_key *key, const char *owner, int64_t heartbeat_ms,
-		       int64_t expires_at_ms, int64_t now_ms, const cachet__batch *batch);
+	int (*reserve)(cachet__catalog_backend *b, cachet_reservation *out, char **holder,
+		       bool *taken, const cachet_cache_key *key, const cachet__reserve_args *args,
+		       const cachet__batch *batch);
 	/* Delete the reservation of key where the owner is owner. */
 	int (*release)(cachet__catalog_backend *b, bool *released, const cachet_cache_key *key,
 		       const char *owner, const cachet__batch *batch);

@@ -10,6 +10,7 @@
  * (never an entry).
  */
 #include "catalog/internal.h"
+#include "catalog/holder.h"
 #include "cachet/codec.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---------------------------------------------------------------------- */
 /* Opening and closing                                                    */
@@ -786,11 +788,23 @@ void cachet_put_result_dispose(cachet_put_result *res)
 /* ---------------------------------------------------------------------- */
 /* Reservations                                                           */
 
+/* This process as a reservation holder, or NULL when it cannot be told. */
+static const char *self_holder(cachet_catalog *cat)
+{
+	pid_t pid = getpid();
+	if (cat->holder_pid != pid) {
+		cachet__holder_self(cat->holder);
+		cat->holder_pid = pid;
+	}
+	return cat->holder[0] ? cat->holder : NULL;
+}
+
 static int reserve_core(cachet_reservation *out, cachet_catalog *cat, const cachet_cache_key *key,
 			const char *owner, int64_t heartbeat_ms)
 {
 	cachet__batch batch;
 	bool taken = false;
+	char *holder = NULL;
 	int64_t now = cachet__catalog_now(cat);
 	int rc;
 
@@ -802,12 +816,31 @@ static int reserve_core(cachet_reservation *out, cachet_catalog *cat, const cach
 		return cachet__error(CACHET_EINVALID, "reserve: no owner id");
 	if (heartbeat_ms <= 0 || heartbeat_ms > cat->max_heartbeat_ms)
 		heartbeat_ms = cat->max_heartbeat_ms;
+	cachet__reserve_args args = {owner, self_holder(cat), NULL, heartbeat_ms,
+				     now + heartbeat_ms * cat->grace_multiplier, now};
 	cachet__catalog_pending(cat, &batch);
-	rc = cat->b->reserve(cat->b, out, &taken, key, owner, heartbeat_ms,
-			     now + heartbeat_ms * cat->grace_multiplier, now, &batch);
+	rc = cat->b->reserve(cat->b, out, &holder, &taken, key, &args, &batch);
+	if (rc < 0) {
+		cachet__free(holder);
+		return rc;
+	}
+	cachet__catalog_pending_clear(cat);
+	/*
+	 * Another owner's live reservation, held by a process of this
+	 * machine that is gone (killed before it could release): take it
+	 * over now rather than when it lapses. The update is guarded by that
+	 * holder, so if someone else took it over meanwhile, theirs stands.
+	 */
+	if (!out->acquired && args.holder && cachet__holder_gone(holder, args.holder)) {
+		cachet_reservation_dispose(out);
+		args.gone_holder = holder;
+		char *now_holder = NULL;
+		rc = cat->b->reserve(cat->b, out, &now_holder, &taken, key, &args, NULL);
+		cachet__free(now_holder);
+	}
+	cachet__free(holder);
 	if (rc < 0)
 		return rc;
-	cachet__catalog_pending_clear(cat);
 	if (taken)
 		count_key(cat, key, CACHET_COUNTER_RESERVATIONS_ACQUIRED);
 	return 0;

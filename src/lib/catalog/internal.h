@@ -7,6 +7,9 @@
 #define CACHET_CATALOG_INTERNAL_H
 
 #include "catalog/backend.h"
+#include "catalog/holder.h"
+
+#include <sys/types.h>
 
 #define CACHET__FLUSH_DEFAULT_MS 1000
 #define CACHET__BUSY_DEFAULT_MS 5000
@@ -34,6 +37,11 @@ struct cachet_catalog {
 	cachet__hit_delta *hits;
 	size_t n_hits, cap_hits;
 	int64_t pending_since_ms; /* 0: nothing pending */
+
+	/* This process as a reservation holder (holder.h), "" if unknown;
+	 * made for holder_pid, again after a fork. */
+	char holder[CACHET__HOLDER_MAX];
+	pid_t holder_pid;
 };
 
 int64_t cachet__catalog_now(cachet_catalog *cat);

@@ -43,6 +43,7 @@ typedef struct m_tag {
 
 typedef struct m_reservation {
 	char *project, *domain, *name, *version, *tag, *owner;
+	char *holder; /* NULL: not recorded */
 	int64_t heartbeat_ms, expires_at;
 } m_reservation;
 
@@ -207,6 +208,7 @@ static void free_reservation(m_reservation *r)
 	cachet__free(r->version);
 	cachet__free(r->tag);
 	cachet__free(r->owner);
+	cachet__free(r->holder);
 }
 
 static void free_eviction(m_eviction *e)
@@ -404,24 +406,28 @@ static int m_put(cachet__catalog_backend *b, cachet__put_outcome *out, const cac
 /* ---------------------------------------------------------------------- */
 /* Reservations                                                           */
 
-static int m_reserve(cachet__catalog_backend *b, cachet_reservation *out, bool *taken,
-		     const cachet_cache_key *key, const char *owner, int64_t heartbeat_ms,
-		     int64_t expires_at_ms, int64_t now_ms, const cachet__batch *batch)
+static int m_reserve(cachet__catalog_backend *b, cachet_reservation *out, char **holder,
+		     bool *taken, const cachet_cache_key *key, const cachet__reserve_args *a,
+		     const cachet__batch *batch)
 {
 	memory_backend *mb = MB(b);
 	m_reservation *r;
-	char *owner_copy = dup(owner);
+	char *owner_copy = dup(a->owner);
+	char *holder_copy = a->holder ? dup(a->holder) : NULL;
 
-	if (owner_copy == NULL || ROOM(mb->reservations, 1) < 0) {
+	*holder = NULL;
+	*taken = false;
+	if (owner_copy == NULL || (a->holder && holder_copy == NULL) ||
+	    ROOM(mb->reservations, 1) < 0) {
 		cachet__free(owner_copy);
+		cachet__free(holder_copy);
 		return CACHET_ENOMEM;
 	}
 	r = reservation_of(mb, key);
-	*taken = false;
 	if (r == NULL) {
 		m_reservation nr = {dup(key->project), dup(key->domain), dup(key->name),
 				    dup(key->version), dup(key->tag),	 owner_copy,
-				    heartbeat_ms,	   expires_at_ms};
+				    holder_copy,	   a->heartbeat_ms,	 a->expires_at_ms};
 		if (!nr.project || !nr.domain || !nr.name || !nr.version || !nr.tag) {
 			free_reservation(&nr);
 			return CACHET_ENOMEM;
@@ -429,19 +435,26 @@ static int m_reserve(cachet__catalog_backend *b, cachet_reservation *out, bool *
 		mb->reservations.items[mb->reservations.n++] = nr;
 		r = &mb->reservations.items[mb->reservations.n - 1];
 		*taken = true;
-	} else if (r->expires_at <= now_ms || eq(r->owner, owner)) {
-		*taken = !eq(r->owner, owner);
+	} else if (r->expires_at <= a->now_ms || eq(r->owner, a->owner) ||
+		   (a->gone_holder && r->holder && eq(r->holder, a->gone_holder))) {
+		*taken = !eq(r->owner, a->owner);
 		cachet__free(r->owner);
+		cachet__free(r->holder);
 		r->owner = owner_copy;
-		r->heartbeat_ms = heartbeat_ms;
-		r->expires_at = expires_at_ms;
+		r->holder = holder_copy;
+		r->heartbeat_ms = a->heartbeat_ms;
+		r->expires_at = a->expires_at_ms;
 	} else {
 		cachet__free(owner_copy);
+		cachet__free(holder_copy);
 	}
 	out->owner_id = dup(r->owner);
-	if (out->owner_id == NULL)
+	if (out->owner_id == NULL || (r->holder && (*holder = dup(r->holder)) == NULL)) {
+		cachet__free(out->owner_id);
+		out->owner_id = NULL;
 		return CACHET_ENOMEM;
-	out->acquired = eq(r->owner, owner);
+	}
+	out->acquired = eq(r->owner, a->owner);
 	out->heartbeat_ms = r->heartbeat_ms;
 	out->expires_at_ms = r->expires_at;
 	return apply_batch(mb, batch);

@@ -25,6 +25,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -542,9 +543,8 @@ static int sq_put(cachet__catalog_backend *b, cachet__put_outcome *out, const ca
 /* ---------------------------------------------------------------------- */
 /* Reservations                                                           */
 
-static int reserve_in_txn(sqlite_backend *sb, cachet_reservation *out, bool *taken,
-			  const cachet_cache_key *key, const char *owner, int64_t heartbeat_ms,
-			  int64_t expires_at_ms, int64_t now_ms)
+static int reserve_in_txn(sqlite_backend *sb, cachet_reservation *out, char **holder, bool *taken,
+			  const cachet_cache_key *key, const cachet__reserve_args *a)
 {
 	sqlite3_stmt *st;
 	char *prior = NULL;
@@ -566,17 +566,23 @@ static int reserve_in_txn(sqlite_backend *sb, cachet_reservation *out, bool *tak
 		goto out;
 
 	/* Flyte's get-or-extend: insert if absent, else an update guarded
-	 * by "expired or mine". Written so that it stays right where the
-	 * transaction does not serialise (PostgreSQL's READ COMMITTED). */
+	 * by "expired or mine" (or "held by that gone process"). Written so
+	 * that it stays right where the transaction does not serialise
+	 * (PostgreSQL's READ COMMITTED). */
 	rc = stmt(sb, &st, had ? SQL_RESERVATION_TAKE : SQL_RESERVATION_INSERT);
 	if (rc < 0)
 		goto out;
 	bind_key(st, key, 5);
-	bind_text(st, 6, owner);
-	sqlite3_bind_int64(st, 7, heartbeat_ms);
-	sqlite3_bind_int64(st, 8, expires_at_ms);
-	if (had)
-		sqlite3_bind_int64(st, 9, now_ms);
+	bind_text(st, 6, a->owner);
+	sqlite3_bind_int64(st, 7, a->heartbeat_ms);
+	sqlite3_bind_int64(st, 8, a->expires_at_ms);
+	if (a->holder)
+		bind_text(st, 9, a->holder);
+	if (had) {
+		sqlite3_bind_int64(st, 10, a->now_ms);
+		if (a->gone_holder)
+			bind_text(st, 11, a->gone_holder);
+	}
 	rc = run(sb, st, "write");
 	if (rc < 0)
 		goto out;
@@ -596,26 +602,30 @@ static int reserve_in_txn(sqlite_backend *sb, cachet_reservation *out, bool *tak
 	out->owner_id = cachet__strdup(col_text(st, 0));
 	out->heartbeat_ms = sqlite3_column_int64(st, 1);
 	out->expires_at_ms = sqlite3_column_int64(st, 2);
+	bool oom = out->owner_id == NULL;
+	if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+		oom |= (*holder = cachet__strdup(col_text(st, 3))) == NULL;
 	done(st);
-	rc = out->owner_id ? 0 : CACHET_ENOMEM;
+	rc = oom ? CACHET_ENOMEM : 0;
 	if (rc == 0) {
-		out->acquired = strcmp(out->owner_id, owner) == 0;
-		*taken = out->acquired && (!had || strcmp(prior, owner) != 0);
+		out->acquired = strcmp(out->owner_id, a->owner) == 0;
+		*taken = out->acquired && (!had || strcmp(prior, a->owner) != 0);
 	}
 out:
 	cachet__free(prior);
 	return rc;
 }
 
-static int sq_reserve(cachet__catalog_backend *b, cachet_reservation *out, bool *taken,
-		      const cachet_cache_key *key, const char *owner, int64_t heartbeat_ms,
-		      int64_t expires_at_ms, int64_t now_ms, const cachet__batch *batch)
+static int sq_reserve(cachet__catalog_backend *b, cachet_reservation *out, char **holder,
+		      bool *taken, const cachet_cache_key *key, const cachet__reserve_args *args,
+		      const cachet__batch *batch)
 {
 	sqlite_backend *sb = SB(b);
+	*holder = NULL;
 	int rc = begin(sb);
 	if (rc < 0)
 		return rc;
-	rc = reserve_in_txn(sb, out, taken, key, owner, heartbeat_ms, expires_at_ms, now_ms);
+	rc = reserve_in_txn(sb, out, holder, taken, key, args);
 	if (rc == 0)
 		rc = apply_batch(sb, batch);
 	rc = finish(sb, rc);
@@ -623,6 +633,8 @@ static int sq_reserve(cachet__catalog_backend *b, cachet_reservation *out, bool 
 		cachet__free(out->owner_id);
 		out->owner_id = NULL;
 		out->acquired = false;
+		cachet__free(*holder);
+		*holder = NULL;
 	}
 	return rc;
 }
@@ -1173,6 +1185,9 @@ tune:;
 
 static int open_db(sqlite_backend *sb, const char *name, int flags)
 {
+	/* Not SQLITE_OPEN_NOFOLLOW: it refuses a link anywhere in the path (a
+	 * home on another disk). check_files refused a link as the file, and
+	 * the directory it judged lets nobody else put one there. */
 	int rc = sqlite3_open_v2(name, &sb->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		int err = sqlite3_system_errno(sb->db);
@@ -1214,6 +1229,32 @@ static int open_immutable(sqlite_backend *sb, const char *path)
 	return rc;
 }
 
+/*
+ * Refuse a catalog another user could have written (docs/security.md): the
+ * directory that holds it, the file and SQLite's files beside it must be
+ * the user's own and writable by nobody else. A new catalog is created
+ * here, mode 0600 whatever the umask: SQLite would create it 0644 minus
+ * the umask, and gives its -wal and -shm files the catalog's own mode.
+ */
+static int check_files(const char *path, bool read_only)
+{
+	static const char *const sidecars[] = {"-wal", "-shm", "-journal"};
+	cachet_buf side = CACHET_BUF_INIT;
+	int rc = cachet__private_check_parent(path, "catalog directory");
+	if (rc < 0)
+		return rc;
+	int exists = rc = cachet__private_check(path, "catalog", CACHET__PRIVATE_FILE);
+	for (size_t i = 0; rc >= 0 && i < sizeof sidecars / sizeof sidecars[0]; i++) {
+		cachet__buf_clear(&side);
+		if ((rc = cachet__buf_printf(&side, "%s%s", path, sidecars[i])) == 0)
+			rc = cachet__private_check(side.ptr, "catalog", CACHET__PRIVATE_FILE);
+	}
+	cachet__buf_dispose(&side);
+	if (rc >= 0 && exists == 0 && !read_only)
+		rc = cachet__private_create(path, "catalog");
+	return rc < 0 ? rc : 0;
+}
+
 int cachet__catalog_sqlite_new(cachet__catalog_backend **out, const char *path, bool read_only,
 			       unsigned int busy_timeout_ms)
 {
@@ -1221,7 +1262,9 @@ int cachet__catalog_sqlite_new(cachet__catalog_backend **out, const char *path, 
 	int rc;
 
 	*out = NULL;
-	rc = check_header(path);
+	rc = check_files(path, read_only);
+	if (rc == 0)
+		rc = check_header(path);
 	if (rc < 0)
 		return rc;
 	sb = cachet__calloc(1, sizeof *sb);

@@ -79,15 +79,16 @@ const char *const cachet__sql[SQL_COUNT] = {
 		    " last_used_at = CASE WHEN last_used_at < ?2 THEN ?2 ELSE last_used_at END"
 		    " WHERE id = ?1",
 
-	[SQL_RESERVATION_GET] = "SELECT owner_id, heartbeat_ms, expires_at FROM reservations"
+	[SQL_RESERVATION_GET] = "SELECT owner_id, heartbeat_ms, expires_at, holder FROM reservations"
 				" WHERE " RES_WHERE,
 	[SQL_RESERVATION_INSERT] =
 		"INSERT INTO reservations (project, domain, name, version, tag, owner_id,"
-		" heartbeat_ms, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+		" heartbeat_ms, expires_at, holder) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
 		" ON CONFLICT (project, domain, name, version, tag) DO NOTHING",
+	/* ?11 NULL: "holder = NULL" is never true. */
 	[SQL_RESERVATION_TAKE] = "UPDATE reservations SET owner_id = ?6, heartbeat_ms = ?7,"
-				 " expires_at = ?8 WHERE " RES_WHERE
-				 " AND (expires_at <= ?9 OR owner_id = ?6)",
+				 " expires_at = ?8, holder = ?9 WHERE " RES_WHERE
+				 " AND (expires_at <= ?10 OR owner_id = ?6 OR holder = ?11)",
 	[SQL_RESERVATION_RELEASE] = "DELETE FROM reservations WHERE " RES_WHERE
 				    " AND owner_id = ?6",
 
@@ -195,8 +196,16 @@ static const char *const schema_v1[] = {
 	NULL,
 };
 
+/* Version 1 -> 2: the process holding a reservation (catalog/holder.h);
+ * NULL for rows written before, which lapse as they always did. */
+static const char *const schema_v2[] = {
+	"ALTER TABLE reservations ADD COLUMN holder TEXT",
+	NULL,
+};
+
 const char *const *const cachet__sql_migrations[] = {
 	schema_v1,
+	schema_v2,
 };
 
 _Static_assert(sizeof cachet__sql_migrations / sizeof cachet__sql_migrations[0] ==

@@ -6,7 +6,7 @@
 #define CACHET_CATALOG_SQLITE_SQL_H
 
 /* The schema version this code writes (PRAGMA user_version). */
-#define CACHET__CATALOG_SCHEMA 1
+#define CACHET__CATALOG_SCHEMA 2
 /* PRAGMA application_id of a cachet catalog: 0x63637467, "cctg". */
 #define CACHET__CATALOG_APPLICATION_ID 1667462247
 

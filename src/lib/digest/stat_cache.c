@@ -20,6 +20,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/private.h"
 #include "util/warning.h"
 
 #include <errno.h>
@@ -165,10 +166,14 @@ static int read_version(cachet_stat_cache *sc, char *why, size_t why_size)
 /* Open the database file: 0, OPEN_CORRUPT (why says why), or an error. */
 static int try_open(cachet_stat_cache *sc, char *why, size_t why_size)
 {
+	/* Created here, mode 0600 whatever the umask: SQLite would make it
+	 * 0644 minus the umask, and its -wal and -shm files alike. */
+	int ret = cachet__private_create(sc->path, "stat cache");
+	if (ret < 0)
+		return ret;
 	int rc = sqlite3_open_v2(sc->path, &sc->db,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 				 NULL);
-	int ret;
 
 	if (rc != SQLITE_OK) {
 		ret = sc->db == NULL ? cachet__error_oom() : open_failure(sc, rc, false, why, why_size);
@@ -283,6 +288,27 @@ done:
 	return rc;
 }
 
+/*
+ * The stat cache says what a file's digest is without reading it, so one
+ * that another user could have written is not used (docs/security.md):
+ * its directory, the file and SQLite's files beside it must be the user's
+ * own and writable by nobody else.
+ */
+static int check_files(const char *path)
+{
+	static const char *const sidecars[] = {"", "-wal", "-shm", "-journal"};
+	cachet_buf file = CACHET_BUF_INIT;
+	int rc = cachet__private_check_parent(path, "stat cache directory");
+
+	for (size_t i = 0; rc >= 0 && i < sizeof(sidecars) / sizeof(sidecars[0]); i++) {
+		cachet__buf_clear(&file);
+		if ((rc = cachet__buf_printf(&file, "%s%s", path, sidecars[i])) == 0)
+			rc = cachet__private_check(file.ptr, "stat cache", CACHET__PRIVATE_FILE);
+	}
+	cachet__buf_dispose(&file);
+	return rc < 0 ? rc : 0;
+}
+
 int cachet_stat_cache_open(cachet_stat_cache **out, const char *path)
 {
 	cachet_stat_cache *sc;
@@ -303,7 +329,8 @@ int cachet_stat_cache_open(cachet_stat_cache **out, const char *path)
 		rc = CACHET_ENOMEM;
 		goto fail;
 	}
-	if ((rc = make_parents(path)) < 0 || (rc = open_or_rebuild(sc)) < 0)
+	if ((rc = make_parents(path)) < 0 || (rc = check_files(path)) < 0 ||
+	    (rc = open_or_rebuild(sc)) < 0)
 		goto fail;
 	*out = sc;
 	return 0;

@@ -243,7 +243,7 @@ static int file_open_writer(cachet_store_writer **out, cachet_store_backend *b,
 	 * empties, and may do so between our mkdir and our open: try again a
 	 * few times then. */
 	for (int attempt = 0;; attempt++) {
-		w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
+		w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
 		if (w->fd >= 0)
 			break;
 		int err = errno;
@@ -253,7 +253,7 @@ static int file_open_writer(cachet_store_writer **out, cachet_store_backend *b,
 		}
 		char *slash = strrchr(w->tmp, '/');
 		*slash = '\0';
-		int made = cachet__mkdirs(w->tmp, 0777, NULL);
+		int made = cachet__mkdirs(w->tmp, 0700, NULL);
 		err = errno;
 		*slash = '/';
 		if (made < 0 && err != ENOENT) {

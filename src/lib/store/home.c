@@ -7,9 +7,11 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/private.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -88,6 +90,14 @@ int cachet_home_resolve(char **out, const char *explicit_dir)
 	return rc;
 }
 
+/* "<home>/<rel>", without doubling a '/' that ends home ("/" as home). */
+static int home_path(char **out, const char *home, const char *rel)
+{
+	size_t n = strlen(home);
+	*out = cachet__path_join(home, n > 0 && home[n - 1] == '/' ? 0 : '/', rel);
+	return *out ? 0 : CACHET_ENOMEM;
+}
+
 static int ensure_dir(const char *path)
 {
 	size_t failed = 0;
@@ -104,33 +114,59 @@ static int ensure_dir(const char *path)
 	return rc;
 }
 
+/*
+ * Make sure the directory path exists and can be trusted: an existing one
+ * (or a symbolic link to one) is judged as it is, a missing one is created
+ * and judged then, so that a directory someone made in its place between
+ * the two is caught too.
+ */
+static int ensure_private_dir(const char *path, const char *what)
+{
+	struct stat st;
+	int rc;
+
+	if (lstat(path, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode))) {
+		if ((rc = cachet__private_check(path, what, CACHET__PRIVATE_DIR)) != 0)
+			return rc < 0 ? rc : 0;
+	}
+	if ((rc = ensure_dir(path)) < 0)
+		return rc;
+	rc = cachet__private_check(path, what, CACHET__PRIVATE_DIR);
+	if (rc == 0) /* removed again at once */
+		rc = cachet__error(CACHET_EIO, "cannot create directory '%s': %s", path,
+				   cachet__strerror(ENOENT));
+	return rc < 0 ? rc : 0;
+}
+
 int cachet_home_ensure(const char *home)
 {
-	static const char *const subdirs[] = {"store", "state"};
+	static const struct {
+		const char *name, *what;
+		bool create;
+	} subdirs[] = {
+		{"store", "store directory", true},
+		{"state", "state directory", true},
+		{"runs", "runs directory", false}, /* made by the first run */
+	};
 	int rc;
 
 	if (home == NULL || *home == '\0')
 		return cachet__error(CACHET_EINVALID, "no cachet home directory given");
-	if ((rc = ensure_dir(home)) < 0)
+	if ((rc = ensure_private_dir(home, "cachet home")) < 0)
 		return rc;
 	for (size_t i = 0; i < sizeof subdirs / sizeof subdirs[0]; i++) {
-		char *sub = cachet__path_join(home, '/', subdirs[i]);
-		if (sub == NULL)
-			return CACHET_ENOMEM;
-		rc = ensure_dir(sub);
+		char *sub = NULL;
+		if ((rc = home_path(&sub, home, subdirs[i].name)) < 0)
+			return rc;
+		if (subdirs[i].create)
+			rc = ensure_private_dir(sub, subdirs[i].what);
+		else
+			rc = cachet__private_check(sub, subdirs[i].what, CACHET__PRIVATE_DIR);
 		cachet__free(sub);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
-}
-
-/* "<home>/<rel>", without doubling a '/' that ends home ("/" as home). */
-static int home_path(char **out, const char *home, const char *rel)
-{
-	size_t n = strlen(home);
-	*out = cachet__path_join(home, n > 0 && home[n - 1] == '/' ? 0 : '/', rel);
-	return *out ? 0 : CACHET_ENOMEM;
 }
 
 int cachet_home_store_dir(char **out, const char *home)
