@@ -68,6 +68,22 @@ typedef struct download_ctx {
 	int rc;
 } download_ctx;
 
+/* Whether rel ("a/b.csv") stays below the directory it is joined to: no
+ * empty, "." or ".." component, no leading '/'. */
+static bool relative_inside(const char *rel)
+{
+	const char *p = rel;
+
+	for (;;) {
+		size_t len = strcspn(p, "/");
+		if (len == 0 || (len == 1 && p[0] == '.') || (len == 2 && !strncmp(p, "..", 2)))
+			return false;
+		if (!p[len])
+			return true;
+		p += len + 1;
+	}
+}
+
 static int download_one(const char *uri, const cachet_store_stat *st, void *payload)
 {
 	download_ctx *d = payload;
@@ -76,6 +92,10 @@ static int download_one(const char *uri, const cachet_store_stat *st, void *payl
 	int rc;
 
 	(void)st;
+	if (!relative_inside(uri + strlen(d->prefix)))
+		return d->rc = cachet__error(CACHET_EINVALID,
+					     "cannot download '%s': its name would leave '%s'", uri,
+					     d->dest);
 	if (!(path = cachet__path_join(d->dest, '/', uri + strlen(d->prefix))))
 		return d->rc = CACHET_ENOMEM;
 	slash = strrchr(path, '/');
@@ -166,8 +186,9 @@ static int local_path_of(char **out, cachet_task_context *ctx, const cachet_lite
 		goto done;
 	}
 	{
-		/* a fresh name per download: a list may hold several inputs */
-		char suffix[32];
+		/* a fresh name per download: a list may hold several inputs;
+		 * hint is an input's name, checked by validation (names.c) */
+		char suffix[CACHET__PATH_NAME_MAX + 32];
 		snprintf(suffix, sizeof suffix, "%s-%zu", hint, ctx->n_downloads++);
 		if (!(dest = cachet__path_join(dir, '/', suffix))) {
 			rc = CACHET_ENOMEM;
