@@ -68,22 +68,6 @@ typedef struct download_ctx {
 	int rc;
 } download_ctx;
 
-/* Whether rel ("a/b.csv") stays below the directory it is joined to: no
- * empty, "." or ".." component, no leading '/'. */
-static bool relative_inside(const char *rel)
-{
-	const char *p = rel;
-
-	for (;;) {
-		size_t len = strcspn(p, "/");
-		if (len == 0 || (len == 1 && p[0] == '.') || (len == 2 && !strncmp(p, "..", 2)))
-			return false;
-		if (!p[len])
-			return true;
-		p += len + 1;
-	}
-}
-
 static int download_one(const char *uri, const cachet_store_stat *st, void *payload)
 {
 	download_ctx *d = payload;
@@ -92,10 +76,8 @@ static int download_one(const char *uri, const cachet_store_stat *st, void *payl
 	int rc;
 
 	(void)st;
-	if (!relative_inside(uri + strlen(d->prefix)))
-		return d->rc = cachet__error(CACHET_EINVALID,
-					     "cannot download '%s': its name would leave '%s'", uri,
-					     d->dest);
+	/* the store lets no URI have an empty, "." or ".." segment (uri.c),
+	 * so the rest of the URI stays below dest */
 	if (!(path = cachet__path_join(d->dest, '/', uri + strlen(d->prefix))))
 		return d->rc = CACHET_ENOMEM;
 	slash = strrchr(path, '/');
