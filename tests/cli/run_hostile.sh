@@ -154,6 +154,22 @@ expect_err_contains "/nodes/t/out' is no longer a directory (a symbolic link or 
 	"out/ as a link"
 canary_untouched "out/ as a link"
 
+# a link inside a directory output, to the canary: the digest walker
+# refuses it, nothing of the canary is stored or removed
+cat >wf.yaml <<EOF
+workflow: links
+tasks:
+  t:
+    outputs: {d: directory}
+    command: [sh, -c, 'mkdir "\$0" && ln -s "$PWD/canary" "\$0/c"', "{{outputs.d}}"]
+nodes:
+  t:
+EOF
+run run wf.yaml --home "$home"
+expect_status 2 "a link inside an output directory"
+expect_err_contains "/nodes/t/out/d/c': symlink leads out of '" "a link inside an output directory"
+canary_untouched "a link inside an output directory"
+
 # a link that stays inside the node's directory is taken
 cat >wf.yaml <<'EOF'
 workflow: links
