@@ -121,54 +121,41 @@ expect_status 2 "-i with a hostile name"
 expect_err_contains "has no input '../x'" "-i with a hostile name"
 
 # ---- links the task leaves behind ----
-# a directory output that is a link to the canary: refused, canary kept
-cat >wf.yaml <<EOF
+# link_case WHAT OUTPUT COMMAND EXPECTED: a task with one output (OUTPUT,
+# "name: type") and COMMAND (a YAML flow sequence) fails with EXPECTED in
+# its message, and the canary is untouched
+link_case() {
+	cat >wf.yaml <<EOF
 workflow: links
 tasks:
   t:
-    outputs: {d: directory}
-    command: [ln, -s, "$PWD/canary", "{{outputs.d}}"]
+    outputs: {$2}
+    command: $3
 nodes:
   t:
 EOF
-run run wf.yaml --home "$home"
-expect_status 2 "a link to outside"
-expect_err_contains "cachet: node 't': output 'd': '$home/runs/" "a link to outside: names the node"
+	run run wf.yaml --home "$home"
+	expect_status 2 "$1"
+	expect_err_contains "$4" "$1"
+	canary_untouched "$1"
+}
+
+# a directory output that is a link to the canary
+link_case "a link to outside" "d: directory" "[ln, -s, \"$PWD/canary\", \"{{outputs.d}}\"]" \
+	"cachet: node 't': output 'd': '$home/runs/"
 expect_err_contains "/nodes/t/out/d' is a symbolic link to '$(realpath canary)', outside the node's directory: refused" \
 	"a link to outside: says where it leads"
-canary_untouched "a link to outside"
 
 # out/ itself replaced by a link to the canary, whose x has the right kind
-cat >wf.yaml <<EOF
-workflow: links
-tasks:
-  t:
-    outputs: {x: file}
-    command: [sh, -c, 'rm -r "\$CACHET_NODE_DIR/out" && ln -s "$PWD/canary" "\$CACHET_NODE_DIR/out"']
-nodes:
-  t:
-EOF
-run run wf.yaml --home "$home"
-expect_status 2 "out/ as a link"
-expect_err_contains "/nodes/t/out' is no longer a directory (a symbolic link or a file took its place): refused" \
-	"out/ as a link"
-canary_untouched "out/ as a link"
+link_case "out/ as a link" "x: file" \
+	"[sh, -c, 'rm -r \"\$CACHET_NODE_DIR/out\" && ln -s \"$PWD/canary\" \"\$CACHET_NODE_DIR/out\"']" \
+	"/nodes/t/out' is no longer a directory (a symbolic link or a file took its place): refused"
 
-# a link inside a directory output, to the canary: the digest walker
+# a link to the canary inside a directory output: the digest walker
 # refuses it, nothing of the canary is stored or removed
-cat >wf.yaml <<EOF
-workflow: links
-tasks:
-  t:
-    outputs: {d: directory}
-    command: [sh, -c, 'mkdir "\$0" && ln -s "$PWD/canary" "\$0/c"', "{{outputs.d}}"]
-nodes:
-  t:
-EOF
-run run wf.yaml --home "$home"
-expect_status 2 "a link inside an output directory"
-expect_err_contains "/nodes/t/out/d/c': symlink leads out of '" "a link inside an output directory"
-canary_untouched "a link inside an output directory"
+link_case "a link inside an output directory" "d: directory" \
+	"[sh, -c, 'mkdir \"\$0\" && ln -s \"$PWD/canary\" \"\$0/c\"', \"{{outputs.d}}\"]" \
+	"/nodes/t/out/d/c': symlink leads out of '"
 
 # a link that stays inside the node's directory is taken
 cat >wf.yaml <<'EOF'
