@@ -214,6 +214,15 @@ CACHET_EXTERN int cachet_task_set_timeout(cachet_task *task, uint64_t timeout_ms
  * inherited one, so it wins). */
 CACHET_EXTERN int cachet_task_set_env(cachet_task *task, const char *name, const char *value);
 
+/*
+ * The caller's location token for the task's declaration ("wf.yaml:7:3",
+ * copied; NULL: none). Validation hands it back with the problems of the
+ * task itself, such as an input or output name that cannot be a file
+ * name; without it, they carry the where of the first node that runs the
+ * task.
+ */
+CACHET_EXTERN int cachet_task_set_where(cachet_task *task, const char *where);
+
 /* The task's name, interface (never NULL) and whether it is cached. */
 CACHET_EXTERN const char *cachet_task_name(const cachet_task *task);
 CACHET_EXTERN const cachet_interface *cachet_task_interface(const cachet_task *task);
@@ -324,8 +333,13 @@ CACHET_EXTERN int cachet_workflow_add_input(cachet_workflow *wf, const char *nam
 					    cachet_literal_type *type,
 					    cachet_literal *default_value, const char *where);
 
-/* Add a node named name running task (the workflow takes its own
- * reference). Node names are [A-Za-z0-9_.-]+, not "." or "..". */
+/*
+ * Add a node named name running task (the workflow takes its own
+ * reference). Node names, and the names of the task's inputs and outputs,
+ * become file names (<run dir>/nodes/<node>/out/<output>), so validation
+ * holds them to one rule: letters, digits, '_', '-' and '.', not starting
+ * with '.', 1 to 128 bytes (docs/engine.md, "Names that become paths").
+ */
 CACHET_EXTERN int cachet_workflow_add_node(cachet_workflow *wf, const char *name,
 					   cachet_task *task, const char *where);
 
@@ -406,12 +420,13 @@ typedef struct cachet_problems {
 
 /*
  * Check the whole workflow before anything runs, collecting every problem
- * in the order of the pieces: duplicate or invalid names (node, input,
- * output), a binding to an input the task does not declare or bound twice,
- * a task input left unbound, a reference to an unknown workflow input,
- * node or output, a constant or default that does not fit its type, a type
- * mismatch between a bound value and the input
- * (cachet_literal_type_compatible; the message says both types), and
+ * in the order of the pieces: duplicate names (node, workflow input and
+ * output), names that cannot be file names (nodes, and each task's inputs
+ * and outputs, checked once per task), a binding to an input the task
+ * does not declare or bound twice, a task input left unbound, a reference
+ * to an unknown workflow input, node or output, a constant or default that
+ * does not fit its type, a type mismatch between a bound value and the
+ * input (cachet_literal_type_compatible; the message says both types), and
  * cycles (one problem per cycle: "cycle: a -> b -> a"). Returns 0 with
  * out->n == 0 when the workflow is valid, CACHET_EINVALID when not (the
  * thread's message is the first problem, prefixed by its where); other

@@ -568,7 +568,8 @@ static void validation_reports_every_problem(void **state)
 			{"wf.yaml:11:30", "c", "node 'c': input 'zz': no node 'q'"},
 			{"wf.yaml:12:3", "c", "node 'c' is defined twice (first at wf.yaml:9:3)"},
 			{"wf.yaml:14:3", "bad name",
-			 "node 'bad name': invalid name (use letters, digits, '_', '-' and '.')"},
+			 "node 'bad name': invalid name: it holds ' ' (it becomes a file name: use "
+			 "letters, digits, '_', '-' and '.', not '.' first, at most 128 bytes)"},
 			{"wf.yaml:15:10", "bad name",
 			 "node 'bad name': input 'df': node 'p' has no output 'dff'"},
 			{"wf.yaml:14:3", "bad name", "node 'bad name': input 'k' is not bound"},

@@ -244,6 +244,33 @@ static inline int64_t int_output(const cachet_node_result *r, const char *name)
 		}                                                                          \
 	} while (0)
 
+/* Run a one-node workflow and check the node's error. */
+static inline void expect_node_error(engine_fx *f, cachet_task *t, const char *msg_part, int status)
+{
+	cachet_workflow *wf = NULL;
+	cachet_run_options o = engine_opts(f);
+	cachet_run *run = NULL;
+	const cachet_node_result *x;
+
+	assert_int_equal(cachet_workflow_new(&wf, "single"), 0);
+	add_node(wf, "x", t);
+	assert_int_equal(run_wf(&run, wf, NULL, &o), CACHET_ERROR);
+	assert_int_equal(cachet_run_get_status(run), CACHET_RUN_FAILED);
+	x = node_of(run, "x");
+	assert_int_equal(x->status, status);
+	assert_contains(x->error, "node 'x'");
+	assert_contains(x->error, msg_part);
+	/* the run's error is the node's */
+	assert_contains(cachet_error_last()->message, msg_part);
+	/* a cached task that failed looked up (miss) and stored nothing */
+	if (cachet_task_is_cached(cachet_workflow_node_task(wf, 0)))
+		assert_int_equal(x->cache_status, CACHET_CACHE_MISS);
+	assert_int_equal(catalog_entries(f), 0);
+	assert_null(cachet_run_outputs(run));
+	cachet_run_free(run);
+	cachet_workflow_free(wf);
+}
+
 /* Write text to path. */
 static inline void write_text(const char *path, const char *text)
 {

@@ -76,6 +76,8 @@ static int download_one(const char *uri, const cachet_store_stat *st, void *payl
 	int rc;
 
 	(void)st;
+	/* the store lets no URI have an empty, "." or ".." segment (uri.c),
+	 * so the rest of the URI stays below dest */
 	if (!(path = cachet__path_join(d->dest, '/', uri + strlen(d->prefix))))
 		return d->rc = CACHET_ENOMEM;
 	slash = strrchr(path, '/');
@@ -166,8 +168,9 @@ static int local_path_of(char **out, cachet_task_context *ctx, const cachet_lite
 		goto done;
 	}
 	{
-		/* a fresh name per download: a list may hold several inputs */
-		char suffix[32];
+		/* a fresh name per download: a list may hold several inputs;
+		 * hint is an input's name, checked by validation (names.c) */
+		char suffix[CACHET__PATH_NAME_MAX + 32];
 		snprintf(suffix, sizeof suffix, "%s-%zu", hint, ctx->n_downloads++);
 		if (!(dest = cachet__path_join(dir, '/', suffix))) {
 			rc = CACHET_ENOMEM;

@@ -8,7 +8,8 @@
  *   validate.c   checking a graph                  run.c       preparing a run
  *   scheduler.c  running nodes, events, cancel     node.c      one node's life
  *   spawn.c      running a command                 outputs.c   collecting outputs
- *   record.c     run.json                          util.c      time, files, names
+ *   record.c     run.json                          util.c      time, files
+ *   names.c      names that become paths           confine.c   outputs stay in the node
  */
 #ifndef CACHET_ENGINE_INTERNAL_H
 #define CACHET_ENGINE_INTERNAL_H
@@ -23,6 +24,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* ---------------------------------------------------------------------- */
@@ -37,6 +39,7 @@ typedef struct task_hash_method {
 struct cachet_task {
 	atomic_int refs;
 	char *name;
+	char *where; /* the caller's location token, or NULL */
 	cachet_interface *iface;
 	/* C function, or command */
 	cachet_task_fn fn;
@@ -333,6 +336,18 @@ int cachet__context_output_path(const char **out, cachet_task_context *ctx, task
  */
 int cachet__collect_outputs(cachet_literal_map **out, cachet_task_context *ctx, bool command);
 
+/*
+ * Confining outputs to the node's directory (confine.c). Open <node
+ * dir>/out, following no link from the run's directory down
+ * (CACHET_ENOTFOUND when it is gone). Then what output name in it is, at
+ * path (shown in messages): a symbolic link is followed only when it leads
+ * inside the node's directory, else CACHET_EINVALID; CACHET_ENOTFOUND,
+ * without a message, when there is nothing.
+ */
+int cachet__out_dir_open(int *fd, const cachet_run *run, const run_node *n);
+int cachet__out_stat(struct stat *st, int out_fd, const run_node *n, const char *name,
+		     const char *path);
+
 /* run.json: write the run's record atomically. */
 int cachet__record_write(const cachet_run *run);
 
@@ -345,12 +360,24 @@ int64_t cachet__monotonic_ms(void); /* for deadlines */
 int cachet__write_file_atomic(const char *path, const void *data, size_t len);
 /* Read a whole (small) file; CACHET_ENOTFOUND when absent. */
 int cachet__read_file(char **out, size_t *len, const char *path, size_t max);
-/* Remove a file or a directory tree; missing is fine. */
+/* Remove a file or a directory tree; missing is fine. A link is removed,
+ * never followed. _at: name under the open directory dirfd, path names it
+ * in messages. */
 int cachet__remove_tree(const char *path);
+int cachet__remove_tree_at(int dirfd, const char *name, const char *path);
 /* The local path a file:// URI names (a pointer into uri), or NULL. */
 const char *cachet__file_uri_path(const char *uri);
-/* Whether s is a valid node name. */
-bool cachet__valid_node_name(const char *s);
+
+/*
+ * Names that become path components (names.c): letters, digits, '_', '-'
+ * and '.', not starting with '.', 1 to CACHET__PATH_NAME_MAX bytes. False
+ * with *why ("it holds '/'") when name breaks the rule.
+ */
+#define CACHET__PATH_NAME_MAX 128
+bool cachet__path_name_check(const char *name, char *why, size_t size);
+/* name for a message: bytes outside printable ASCII as \xNN, cut after 60
+ * characters ("..."). size: at least 8. */
+void cachet__name_show(char *out, size_t size, const char *name);
 /* String array helpers. */
 int cachet__strv_copy(char ***out, size_t *n, const char *const *src, size_t count);
 void cachet__strv_free(char **v, size_t n);

@@ -2,7 +2,8 @@
  * Turning what a task left behind into its output Literals:
  *
  *   a path it wrote (a command's {{outputs.x}}, a C task's
- *   cachet_task_output_path)
+ *   cachet_task_output_path), reached without following a link the task
+ *   planted and taken only from inside the node's directory (confine.c)
  *       file / directory / dataset: checked for its kind, offloaded into
  *       the store under "<run prefix>/<node>/<output>" while hashing in
  *       the same pass (cachet_offload_path), then removed locally;
@@ -23,6 +24,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_SCALAR_FILE (64u << 20)
 
@@ -124,76 +126,96 @@ fail:
 	return rc;
 }
 
-/* The output written at path. */
+/* "was not written", saying what was expected where. */
+static int not_written(data_kind k, const char *path)
+{
+	return cachet__error(CACHET_ENOTFOUND, "was not written (expected %s at '%s')",
+			     k == DATA_NONE ? "a file holding its value" : kind_word(k), path);
+}
+
+/* A scalar's text, read back from its file. */
+static int read_scalar(cachet_literal **out, const char *path, const cachet_literal_type *t)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	if ((rc = cachet__read_file(&text, &len, path, MAX_SCALAR_FILE)) < 0)
+		return rc;
+	/* one final newline is the file's, not the value's */
+	if (len && text[len - 1] == '\n') {
+		text[--len] = '\0';
+		if (len && text[len - 1] == '\r')
+			text[--len] = '\0';
+	}
+	if (strlen(text) != len)
+		rc = cachet__error(CACHET_EINVALID, "'%s' holds a NUL byte", path);
+	else
+		rc = cachet_literal_from_text(out, t, text);
+	cachet__free(text);
+	return rc;
+}
+
+/*
+ * The output written at o->path (<node dir>/out/<name>), reached through
+ * out/ opened without following links, and taken only from inside the
+ * node's directory (confine.c).
+ */
 static int from_path(cachet_literal **out, cachet_task_context *ctx, task_ctx_output *o,
 		     const cachet_literal_type *t, const cachet_hash_method *m)
 {
 	data_kind k = cachet__type_data_kind(t);
 	struct stat st;
-	int rc;
+	int out_fd = -1, rc;
 
 	*out = NULL;
-	if (stat(o->path, &st) < 0) {
-		if (errno == ENOENT)
-			return cachet__error(CACHET_ENOTFOUND, "was not written (expected %s at '%s')",
-					     k == DATA_NONE ? "a file holding its value"
-							    : kind_word(k),
-					     o->path);
-		return cachet__error(CACHET_EIO, "cannot read '%s': %s", o->path, strerror(errno));
+	if ((rc = cachet__out_dir_open(&out_fd, ctx->run, ctx->node)) < 0 ||
+	    (rc = cachet__out_stat(&st, out_fd, ctx->node, o->name, o->path)) < 0) {
+		if (rc == CACHET_ENOTFOUND)
+			rc = not_written(k, o->path);
+		goto done;
 	}
 	if (k != DATA_NONE) {
 		bool ok = (k == DATA_FILE && S_ISREG(st.st_mode)) ||
 			  (k == DATA_DIR && S_ISDIR(st.st_mode)) ||
 			  (k == DATA_DATASET && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)));
-		if (!ok)
-			return cachet__error(CACHET_EINVALID,
-					     "should be %s, but the task wrote %s at '%s'",
-					     kind_word(k),
-					     S_ISDIR(st.st_mode)   ? "a directory"
-					     : S_ISREG(st.st_mode) ? "a file"
-								   : "something else",
-					     o->path);
+		if (!ok) {
+			rc = cachet__error(CACHET_EINVALID,
+					   "should be %s, but the task wrote %s at '%s'",
+					   kind_word(k),
+					   S_ISDIR(st.st_mode)   ? "a directory"
+					   : S_ISREG(st.st_mode) ? "a file"
+								 : "something else",
+					   o->path);
+			goto done;
+		}
 		if ((rc = offload(out, ctx, o->name, o->path, k, t, m)) < 0)
-			return rc;
+			goto done;
+		/* a link is removed, not what it leads to */
 		if (!ctx->run->opts.keep_local_outputs)
-			(void)cachet__remove_tree(o->path);
-		return 0;
+			(void)cachet__remove_tree_at(out_fd, o->name, o->path);
+		goto done;
 	}
-	if (!S_ISREG(st.st_mode))
-		return cachet__error(CACHET_EINVALID,
-				     "should be a file holding its value, but the task wrote %s at "
-				     "'%s'",
-				     S_ISDIR(st.st_mode) ? "a directory" : "something else", o->path);
-	{
-		char *text = NULL;
-		size_t len = 0;
-		if ((rc = cachet__read_file(&text, &len, o->path, MAX_SCALAR_FILE)) < 0)
-			return rc;
-		/* one final newline is the file's, not the value's */
-		if (len && text[len - 1] == '\n') {
-			text[--len] = '\0';
-			if (len && text[len - 1] == '\r')
-				text[--len] = '\0';
-		}
-		if (strlen(text) != len) {
-			cachet__free(text);
-			return cachet__error(CACHET_EINVALID, "'%s' holds a NUL byte", o->path);
-		}
-		rc = cachet_literal_from_text(out, t, text);
-		cachet__free(text);
-		if (rc < 0)
-			return rc;
+	if (!S_ISREG(st.st_mode)) {
+		rc = cachet__error(CACHET_EINVALID,
+				   "should be a file holding its value, but the task wrote %s at '%s'",
+				   S_ISDIR(st.st_mode) ? "a directory" : "something else", o->path);
+		goto done;
 	}
+	if ((rc = read_scalar(out, o->path, t)) < 0)
+		goto done;
 	if (m) {
 		cachet_hash_options ho;
 		hash_options(&ho, ctx->run);
 		if ((rc = cachet_literal_fill_hash(*out, NULL, m, &ho)) < 0) {
 			cachet_literal_free(*out);
 			*out = NULL;
-			return rc;
 		}
 	}
-	return 0;
+done:
+	if (out_fd >= 0)
+		close(out_fd);
+	return rc;
 }
 
 /* A Literal the C task set. */

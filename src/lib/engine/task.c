@@ -135,6 +135,7 @@ void cachet_task_free(cachet_task *task)
 	if (!task || atomic_fetch_sub(&task->refs, 1) > 1)
 		return;
 	cachet__free(task->name);
+	cachet__free(task->where);
 	cachet_interface_free(task->iface);
 	cachet__strv_free(task->argv, task->argc);
 	cachet__strv_free(task->env, task->n_env);
@@ -308,6 +309,19 @@ int cachet_task_set_env(cachet_task *task, const char *name, const char *value)
 done:
 	cachet__buf_dispose(&b);
 	return rc;
+}
+
+int cachet_task_set_where(cachet_task *task, const char *where)
+{
+	char *copy = NULL;
+
+	if (!task)
+		return cachet__error(CACHET_EINVALID, "cachet_task_set_where: task is NULL");
+	if (where && !(copy = cachet__strdup(where)))
+		return CACHET_ENOMEM;
+	cachet__free(task->where);
+	task->where = copy;
+	return 0;
 }
 
 const char *cachet_task_name(const cachet_task *task)

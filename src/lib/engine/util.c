@@ -145,11 +145,16 @@ static int remove_at(int parent, const char *name)
 	return rc;
 }
 
-int cachet__remove_tree(const char *path)
+int cachet__remove_tree_at(int dirfd, const char *name, const char *path)
 {
-	if (remove_at(AT_FDCWD, path) < 0)
+	if (remove_at(dirfd, name) < 0)
 		return cachet__error(CACHET_EIO, "cannot remove '%s': %s", path, strerror(errno));
 	return 0;
+}
+
+int cachet__remove_tree(const char *path)
+{
+	return cachet__remove_tree_at(AT_FDCWD, path, path);
 }
 
 const char *cachet__file_uri_path(const char *uri)
@@ -157,19 +162,6 @@ const char *cachet__file_uri_path(const char *uri)
 	if (uri && !strncmp(uri, "file:///", 8))
 		return uri + 7;
 	return NULL;
-}
-
-bool cachet__valid_node_name(const char *s)
-{
-	if (!s || !*s || !strcmp(s, ".") || !strcmp(s, ".."))
-		return false;
-	for (; *s; s++) {
-		char c = *s;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-' || c == '.'))
-			return false;
-	}
-	return true;
 }
 
 int cachet__strv_copy(char ***out, size_t *n, const char *const *src, size_t count)

@@ -1,15 +1,17 @@
 /*
- * Validation of a workflow before anything runs: names, references,
- * bindings, types and cycles. Every problem is collected (not only the
- * first), each with the caller's location token, so that a workflow
- * file's author sees them all at once.
+ * Validation of a workflow before anything runs: names (those that become
+ * paths, by the rule of names.c), references, bindings, types and cycles.
+ * Every problem is collected (not only the first), each with the caller's
+ * location token, so that a workflow file's author sees them all at once.
  */
 #include "engine/internal.h"
 
 #include "util/alloc.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct problems_ctx {
@@ -171,17 +173,48 @@ static void check_inputs(problems_ctx *pc, const cachet_workflow *wf)
 	}
 }
 
-static void check_node(problems_ctx *pc, const cachet_workflow *wf, size_t idx)
+/* The rule of names.c, said in every message about it. */
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+#define NAME_RULE                                                                         \
+	"(it becomes a file name: use letters, digits, '_', '-' and '.', not '.' first, at " \
+	"most " STRINGIFY(CACHET__PATH_NAME_MAX) " bytes)"
+
+/* The names of task's inputs and outputs become paths (in/, out/). */
+static void check_task_names(problems_ctx *pc, const cachet_task *task, const wf_node *first)
+{
+	const char *where = task->where ? task->where : first->where;
+	char why[64], shown[256];
+
+	for (int is_output = 0; is_output < 2; is_output++) {
+		const cachet_variable_map *vars = is_output ? task->iface->outputs
+							    : task->iface->inputs;
+		for (size_t i = 0; vars && i < vars->n_variables; i++) {
+			if (cachet__path_name_check(vars->variables[i].key, why, sizeof why))
+				continue;
+			cachet__name_show(shown, sizeof shown, vars->variables[i].key);
+			add_problem(pc, where, first->name, "task '%s': %s '%s': invalid name: %s %s",
+				    task->name, is_output ? "output" : "input", shown, why,
+				    NAME_RULE);
+		}
+	}
+}
+
+static void check_node(problems_ctx *pc, const cachet_workflow *wf, size_t idx,
+		       bool first_of_task)
 {
 	const wf_node *n = wf->nodes[idx];
 	const cachet_variable_map *ins = n->task->iface->inputs;
-	char what[600];
+	char what[600], why[64];
 
-	if (!cachet__valid_node_name(n->name)) {
-		add_problem(pc, n->where, n->name,
-			    "node '%s': invalid name (use letters, digits, '_', '-' and '.')",
-			    n->name);
+	if (!cachet__path_name_check(n->name, why, sizeof why)) {
+		char shown[256];
+		cachet__name_show(shown, sizeof shown, n->name);
+		add_problem(pc, n->where, n->name, "node '%s': invalid name: %s %s", shown, why,
+			    NAME_RULE);
 	}
+	if (first_of_task)
+		check_task_names(pc, n->task, n);
 	if (cachet__workflow_find_node(wf, n->name) != idx) {
 		const wf_node *first = wf->nodes[cachet__workflow_find_node(wf, n->name)];
 		if (first->where)
@@ -356,9 +389,46 @@ done:
 	cachet__free(edges);
 }
 
+/* A task shared by many nodes is checked once, with the first node that
+ * runs it: sort (task, node) pairs, so that 10,000 nodes stay cheap. */
+typedef struct task_use {
+	const cachet_task *task;
+	size_t node;
+} task_use;
+
+static int compare_uses(const void *pa, const void *pb)
+{
+	const task_use *a = pa, *b = pb;
+	if (a->task != b->task)
+		return (uintptr_t)a->task < (uintptr_t)b->task ? -1 : 1;
+	return a->node < b->node ? -1 : a->node > b->node;
+}
+
+/* Per node: whether it is the first to run its task (NULL: ENOMEM). */
+static bool *first_users(const cachet_workflow *wf)
+{
+	task_use *uses = cachet__calloc(wf->n_nodes ? wf->n_nodes : 1, sizeof *uses);
+	bool *first = cachet__calloc(wf->n_nodes ? wf->n_nodes : 1, sizeof *first);
+
+	if (!uses || !first) {
+		cachet__free(uses);
+		cachet__free(first);
+		return NULL;
+	}
+	for (size_t i = 0; i < wf->n_nodes; i++)
+		uses[i] = (task_use){wf->nodes[i]->task, i};
+	qsort(uses, wf->n_nodes, sizeof *uses, compare_uses);
+	for (size_t i = 0; i < wf->n_nodes; i++)
+		if (i == 0 || uses[i].task != uses[i - 1].task)
+			first[uses[i].node] = true;
+	cachet__free(uses);
+	return first;
+}
+
 int cachet_workflow_validate(cachet_problems *out, const cachet_workflow *wf)
 {
 	problems_ctx pc = {0};
+	bool *first_of_task;
 	int rc;
 
 	if (out) {
@@ -368,9 +438,12 @@ int cachet_workflow_validate(cachet_problems *out, const cachet_workflow *wf)
 	if (!wf)
 		return cachet__error(CACHET_EINVALID, "cachet_workflow_validate: wf is NULL");
 	pc.out = out;
+	if (!(first_of_task = first_users(wf)))
+		return cachet__error_oom();
 	check_inputs(&pc, wf);
 	for (size_t i = 0; i < wf->n_nodes; i++)
-		check_node(&pc, wf, i);
+		check_node(&pc, wf, i, first_of_task[i]);
+	cachet__free(first_of_task);
 	for (size_t i = 0; i < wf->n_orphans; i++) {
 		const wf_binding *b = wf->orphans[i];
 		add_problem(&pc, b->where, NULL, "binding of input '%s': no node '%s'", b->input,

@@ -572,6 +572,12 @@ static int load_task(loader *ld, const cachet__yaml_pair *p, cachet_task **out)
 		rc = command_error(ld, cmd, name, rc);
 		goto done;
 	}
+	/* validation names the task's own problems (its variables' names) here */
+	const char *at = where(ld, p->key);
+	if (at == NULL || (rc = cachet_task_set_where(task, at)) < 0) {
+		rc = CACHET_ENOMEM;
+		goto done;
+	}
 
 	/* settings that need the task */
 	if ((n = cachet__yaml_get(t, "cache")) != NULL && (rc = load_cache(ld, task, n, name)) < 0)

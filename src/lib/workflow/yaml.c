@@ -15,6 +15,7 @@
 #include <stdalign.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -89,25 +90,18 @@ const char *cachet__yaml_name(const cachet__yaml_tree *tree)
 
 int cachet__yaml_error(const char *name, const cachet__yaml_node *n, const char *fmt, ...)
 {
-	cachet_buf b = CACHET_BUF_INIT;
+	char what[2048];
 	va_list ap;
-	int rc;
 
-	if (n != NULL)
-		rc = cachet__buf_printf(&b, "%s:%u:%u: ", name, n->line, n->column);
-	else
-		rc = cachet__buf_printf(&b, "%s: ", name);
-	if (rc == 0)
-		rc = cachet__buf_puts(&b, fmt);
-	if (rc < 0) {
-		cachet__buf_dispose(&b);
-		return rc;
-	}
+	/* the message first, then the place: the file's name is never part of
+	 * a format ("wf%s.yaml") */
 	va_start(ap, fmt);
-	rc = cachet__error_v(CACHET_EINVALID, b.ptr, ap);
+	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	cachet__buf_dispose(&b);
-	return rc;
+	if (n != NULL)
+		return cachet__error(CACHET_EINVALID, "%s:%u:%u: %s", name, n->line, n->column,
+				     what);
+	return cachet__error(CACHET_EINVALID, "%s: %s", name, what);
 }
 
 static int error_at(const char *name, size_t line0, size_t col0, const char *fmt, ...)
@@ -222,6 +216,11 @@ static int attach(builder *b, cachet__yaml_node *n)
 						  ? " (YAML reads an unquoted {{...}} as a mapping: "
 						    "put it in quotes, \"{{inputs.a}}\")"
 						  : "");
+	/* keys are read as C strings: "a\0b" would silently become "a" */
+	if (f->node->kind == CACHET__YAML_MAP && (b->n_pending - f->first) % 2 == 0 &&
+	    memchr(n->text, '\0', n->len) != NULL)
+		return cachet__yaml_error(b->tree->name, n,
+					  "a mapping key cannot contain a NUL character");
 	return push_pending(b, n);
 }
 
@@ -290,7 +289,8 @@ static int close_container(builder *b)
 	frame *f = &b->stack[--b->depth];
 	cachet__yaml_node *n = f->node;
 	size_t count = b->n_pending - f->first;
-	cachet__yaml_node **kids = b->pending + f->first;
+	/* pending is NULL until a first child is kept: no arithmetic on NULL */
+	cachet__yaml_node **kids = count > 0 ? b->pending + f->first : NULL;
 
 	if (n->kind == CACHET__YAML_SEQ) {
 		n->n_items = count;
