@@ -1,12 +1,18 @@
 /* Unit tests for src/lib/store/uri.c: the one canonical spelling of store
  * URIs, and checking URIs against a store's root. Every expected text is
  * written out by hand. */
+#define _DEFAULT_SOURCE /* realpath */
+
 #include "test_helpers.h"
 
+#include "cachet/store.h"
 #include "store/uri.h"
 #include "util/alloc.h"
 
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define O CACHET__URI_OBJECT
 #define P CACHET__URI_PREFIX
@@ -197,6 +203,27 @@ static void out_of_memory(void **state)
 	}
 }
 
+/* A file store whose directory's own path has no canonical URI could
+ * hold no object: refused when it is opened. */
+static void a_root_without_a_canonical_uri(void **state)
+{
+	(void)state;
+	cachet_store_backend *b = NULL;
+	char real[PATH_MAX], expected[PATH_MAX + 128];
+
+	assert_int_equal(mkdir("odd%2e%2e", 0700), 0);
+	assert_int_equal(mkdir("odd%2e%2e/%2e%2e", 0700), 0);
+	assert_non_null(realpath("odd%2e%2e/%2e%2e", real));
+	snprintf(expected, sizeof expected,
+		 "store directory '%s' cannot be a store: its path has no canonical file URI", real);
+	assert_cachet_error(cachet_store_backend_file_new(&b, "odd%2e%2e/%2e%2e"), CACHET_EINVALID,
+			    expected);
+	assert_null(b);
+	/* an escape that leads nowhere else is a name like any other */
+	assert_int_equal(cachet_store_backend_file_new(&b, "odd%2e%2e"), 0);
+	b->free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +231,7 @@ int main(void)
 		cmocka_unit_test(refused_spellings),
 		cmocka_unit_test(in_store),
 		cmocka_unit_test(out_of_memory),
+		cmocka_unit_test(a_root_without_a_canonical_uri),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -777,8 +777,10 @@ int cachet_store_backend_file_new(cachet_store_backend **out, const char *root_d
 	}
 	/* Every URI is checked against the root's text: a root whose own
 	 * spelling is not canonical could hold no object. */
-	if ((rc = cachet__uri_canonical(&canon, fb->root_uri, CACHET__URI_PREFIX)) < 0 ||
-	    strcmp(canon, fb->root_uri) != 0) {
+	rc = cachet__uri_canonical(&canon, fb->root_uri, CACHET__URI_PREFIX);
+	if (rc == CACHET_ENOMEM)
+		goto done;
+	if (rc < 0 || strcmp(canon, fb->root_uri) != 0) {
 		rc = cachet__error(CACHET_EINVALID,
 				   "store directory '%s' cannot be a store: its path has no "
 				   "canonical file URI",
