@@ -107,4 +107,17 @@ expect_err "cachet: miss (missing-data): output 'x': store URI 'file://$HOME_DIR
 [ "$(cat "$HOME_DIR/stork/run1/xx.txt")" = "not the store" ] || fail "the outside file was touched"
 passed=$((passed + 1))
 
+# offload --prefix and store ls take any spelling; the Literal carries the
+# canonical one.
+printf 'data\n' >data.txt
+run offload --prefix "file://localhost$STORE//run2/./" data.txt
+expect_status 0 "offload under a non-canonical prefix"
+expect_out_contains "\"uri\": \"file://$STORE/run2/data.txt\"" "the Literal's URI is canonical"
+run store ls "FILE:$STORE/run2//"
+expect_status 0 "store ls under a non-canonical prefix"
+expect_out "5  file://$STORE/run2/data.txt" "store ls lists by the canonical prefix"
+run offload --prefix "file://$STORE/run2/../.." data.txt
+expect_status 2 "offload under a prefix with '..'"
+expect_err "cachet: store URI 'file://$STORE/run2/../..' has a '..' segment" "offload names the prefix"
+
 finish
