@@ -185,19 +185,20 @@ static size_t dir_len(const char *key)
 }
 
 /* Record why the walk to the key of uri failed (errno err, at the first
- * bad bytes of key). A reader's absent object is CACHET_ENOTFOUND. */
+ * bad bytes of key). When finding an object (read, stat, delete), one
+ * that is absent or behind a link is CACHET_ENOTFOUND. */
 static int walk_error(const file_backend *fb, const char *verb, const char *uri, const char *key,
-		      size_t bad, int err, bool reading)
+		      size_t bad, int err, bool finding)
 {
 	const char *why = "is a symbolic link, which the store does not follow";
 
-	if (err == ELOOP && reading)
+	if (err == ELOOP && finding)
 		return cachet__error(CACHET_ENOTFOUND, "no object at '%s': '%s/%.*s' %s", uri,
 				     root_path(fb), (int)bad, key, why);
 	if (err == ELOOP)
 		return cachet__error(CACHET_EIO, "cannot %s '%s': '%s/%.*s' %s", verb, uri,
 				     root_path(fb), (int)bad, key, why);
-	if (reading && (err == ENOENT || err == ENOTDIR))
+	if (finding && (err == ENOENT || err == ENOTDIR))
 		return cachet__error(CACHET_ENOTFOUND, "no object at '%s'", uri);
 	return io_error(verb, uri, err);
 }
@@ -418,8 +419,9 @@ static int not_found(const char *uri)
 	return cachet__error(CACHET_ENOTFOUND, "no object at '%s'", uri);
 }
 
-/* Open the directory of the object at uri (checked) for reading: its
- * descriptor, or a recorded error (CACHET_ENOTFOUND when it is absent). */
+/* Open the directory of the object at uri (checked) to find the object in
+ * it: its descriptor, or a recorded error (CACHET_ENOTFOUND when it is
+ * absent or behind a link). */
 static int open_dir_of(int *dir, const file_backend *fb, const char *verb, const char *uri)
 {
 	const char *key = key_of(fb, uri);
