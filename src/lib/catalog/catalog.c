@@ -440,8 +440,11 @@ static int check_uri(void *ctx, const char *name, char **uri)
 		return rc;
 	/* An entry stored by an older cachet may name a file outside the
 	 * store: it references nothing there (GC agrees), so it misses. */
-	if (rc == CACHET_EINVALID && (mc->refused = cachet__strdup(cachet_error_last()->message)) == NULL)
-		return CACHET_ENOMEM;
+	if (rc == CACHET_EINVALID) {
+		mc->refused = cachet__strdup(cachet_error_last()->message);
+		if (mc->refused == NULL)
+			return CACHET_ENOMEM;
+	}
 	mc->name = name;
 	mc->uri = cachet__strdup(*uri);
 	return mc->uri ? 1 : CACHET_ENOMEM;

@@ -120,7 +120,8 @@ int cachet_store_writer_open(cachet_store_writer **out, cachet_store *store, con
 	int rc;
 
 	*out = NULL;
-	if ((rc = cachet__uri_in_store(&canon, cachet_store_root(store), uri, CACHET__URI_OBJECT)) < 0)
+	rc = cachet__uri_in_store(&canon, cachet_store_root(store), uri, CACHET__URI_OBJECT);
+	if (rc < 0)
 		return rc;
 	rc = store->backend->open_writer(out, store->backend, canon ? canon : uri, size_hint);
 	cachet__free(canon);
@@ -149,7 +150,8 @@ int cachet_store_reader_open(cachet_store_reader **out, cachet_store *store, con
 	int rc;
 
 	*out = NULL;
-	if ((rc = cachet__uri_in_store(&canon, cachet_store_root(store), uri, CACHET__URI_OBJECT)) < 0)
+	rc = cachet__uri_in_store(&canon, cachet_store_root(store), uri, CACHET__URI_OBJECT);
+	if (rc < 0)
 		return rc;
 	rc = store->backend->open_reader(out, store->backend, canon ? canon : uri);
 	cachet__free(canon);
@@ -173,7 +175,8 @@ int cachet_store_stat_object(cachet_store_stat *out, cachet_store *store, const 
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = cachet__uri_in_store(&canon, cachet_store_root(store), uri, CACHET__URI_OBJECT)) < 0)
+	rc = cachet__uri_in_store(&canon, cachet_store_root(store), uri, CACHET__URI_OBJECT);
+	if (rc < 0)
 		return rc;
 	rc = store->backend->stat(out, store->backend, canon ? canon : uri);
 	cachet__free(canon);
@@ -199,7 +202,8 @@ int cachet_store_delete(cachet_store *store, const char *uri)
 	char *canon;
 	int rc;
 
-	if ((rc = cachet__uri_in_store(&canon, cachet_store_root(store), uri, CACHET__URI_OBJECT)) < 0)
+	rc = cachet__uri_in_store(&canon, cachet_store_root(store), uri, CACHET__URI_OBJECT);
+	if (rc < 0)
 		return rc;
 	rc = store->backend->delete_object(store->backend, canon ? canon : uri);
 	cachet__free(canon);
