@@ -9,10 +9,15 @@
  *
  * Keys are '/'-separated and there are no real directories: a "directory"
  * is a prefix that some objects' URIs share, as in S3. Every URI given to
- * a store must be the root, '/', then a key whose segments are non-empty,
- * not "." or "..", and UTF-8; an object's URI does not end in '/'. Any
- * other URI is refused with CACHET_EINVALID, naming it. URIs are taken
- * literally: there is no percent-decoding.
+ * a store is first put in its canonical spelling: for a file URI,
+ * "file://localhost/p", "file:/p" and "FILE:///p" are "file:///p", and
+ * empty and "." segments are dropped ("a//./b" is "a/b"); a ".." segment,
+ * another host and the escapes "%2e" (in a segment that decodes to "." or
+ * ".."), "%2f" and "%00" are refused. It must then be the root, '/', then
+ * a key whose segments are non-empty, not "." or "..", and UTF-8; an
+ * object's URI does not end in '/'. Any other URI is refused with
+ * CACHET_EINVALID, naming it. Paths are otherwise taken literally: there
+ * is no percent-decoding (docs/store.md, "URIs").
  *
  * Writes are atomic: an object appears whole at commit or not at all, and
  * replaces any object of the same name atomically. A reader never sees a
@@ -138,7 +143,11 @@ struct cachet_store_backend {
  * An object is a file at the key's path under root_dir, written to
  * ".<name>.tmp-<16 hex>" in the same directory, fsynced, renamed into
  * place, and the directory fsynced. Names of that temporary form are
- * reserved: URIs whose last segment has it are refused.
+ * reserved: URIs whose last segment has it are refused. The backend
+ * follows no symbolic link below root_dir: a write through one is refused
+ * (CACHET_EIO), and a read, stat or delete through or of one finds no
+ * object (CACHET_ENOTFOUND); listings pass links by. A root_dir whose real
+ * path has no canonical file URI (a segment "%2e%2e") is refused.
  */
 CACHET_EXTERN int cachet_store_backend_file_new(cachet_store_backend **out, const char *root_dir);
 

@@ -12,6 +12,7 @@
 #include "catalog/internal.h"
 #include "catalog/holder.h"
 #include "cachet/codec.h"
+#include "store/uri.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -21,6 +22,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -294,10 +296,22 @@ int cachet__catalog_flush_due(cachet_catalog *cat, bool force)
 /* ---------------------------------------------------------------------- */
 /* The store                                                              */
 
-bool cachet__catalog_in_store(const cachet_catalog *cat, const char *uri)
+int cachet__catalog_store_ref(char **canon, const cachet_catalog *cat, const char *uri)
 {
-	return cat->store && strncmp(uri, cat->store_root, cat->store_root_len) == 0 &&
-	       uri[cat->store_root_len] == '/';
+	int rc;
+
+	*canon = NULL;
+	if (cat->store == NULL)
+		return 1;
+	rc = cachet__uri_in_store(canon, cat->store_root, uri, CACHET__URI_REFERENCE);
+	if (rc == 0 || rc == CACHET_ENOMEM)
+		return rc;
+	/* A local file must be in the store: an entry naming one elsewhere
+	 * would be a hit on bytes nothing checks. */
+	bool local = strncasecmp(uri, "file:", 5) == 0 ||
+		     (strncmp(uri, cat->store_root, cat->store_root_len) == 0 &&
+		      (uri[cat->store_root_len] == '/' || uri[cat->store_root_len] == '\0'));
+	return local ? rc : 1;
 }
 
 typedef struct prefix_sum {
@@ -315,44 +329,36 @@ static int prefix_visit(const char *uri, const cachet_store_stat *st, void *payl
 	return ps->want_size ? 0 : 1; /* existence: the first object will do */
 }
 
-int cachet__catalog_stat(cachet_catalog *cat, const char *uri, bool want_size, uint64_t *size)
+int cachet__catalog_stat(cachet_catalog *cat, const char *canon, bool want_size, uint64_t *size)
 {
 	cachet_store_stat st;
 	cachet_buf prefix = CACHET_BUF_INIT;
 	prefix_sum ps = {want_size, false, 0};
-	size_t len = strlen(uri);
 	int rc;
 
 	*size = 0;
-	if (len == 0 || !cachet__catalog_in_store(cat, uri))
-		return CACHET_EUNSUPPORTED;
-	if (uri[len - 1] != '/') {
-		rc = cachet_store_stat_object(&st, cat->store, uri);
-		if (rc == 0) {
-			*size = st.size;
-			return 0;
-		}
-		if (rc == CACHET_EINVALID)
-			return CACHET_EUNSUPPORTED; /* not a URI the store can judge */
-		if (rc != CACHET_ENOTFOUND)
-			return rc;
+	rc = cachet_store_stat_object(&st, cat->store, canon);
+	if (rc == 0) {
+		*size = st.size;
+		return 0;
 	}
+	/* EINVALID: a name the backend reserves, which no object has */
+	if (rc != CACHET_ENOTFOUND && rc != CACHET_EINVALID)
+		return rc;
 	/* Not an object: a directory (multipart blob, dataset of files) is
 	 * the prefix of its objects. */
-	rc = cachet__buf_puts(&prefix, uri);
-	if (rc == 0 && uri[len - 1] != '/')
+	rc = cachet__buf_puts(&prefix, canon);
+	if (rc == 0)
 		rc = cachet__buf_putc(&prefix, '/');
 	if (rc == 0)
 		rc = cachet_store_list(cat->store, prefix.ptr, prefix_visit, &ps);
 	cachet__buf_dispose(&prefix);
 	if (rc == 1)
 		rc = 0;
-	if (rc == CACHET_EINVALID)
-		return CACHET_EUNSUPPORTED;
 	if (rc < 0)
 		return rc;
 	if (!ps.any)
-		return cachet__error(CACHET_ENOTFOUND, "'%s' is not in the store", uri);
+		return cachet__error(CACHET_ENOTFOUND, "'%s' is not in the store", canon);
 	*size = ps.size;
 	return 0;
 }
@@ -417,20 +423,32 @@ typedef struct missing_ctx {
 	cachet_catalog *cat;
 	const char *name; /* the first output found missing */
 	char *uri;
+	char *refused; /* why the store cannot hold it, when it cannot */
 } missing_ctx;
 
-static int check_uri(void *ctx, const char *name, const char *uri)
+static int check_uri(void *ctx, const char *name, char **uri)
 {
 	missing_ctx *mc = ctx;
+	char *canon = NULL;
 	uint64_t size;
-	int rc = cachet__catalog_stat(mc->cat, uri, false, &size);
+	int rc = cachet__catalog_store_ref(&canon, mc->cat, *uri);
 
-	if (rc == 0 || rc == CACHET_EUNSUPPORTED)
+	if (rc == 0)
+		rc = cachet__catalog_stat(mc->cat, canon ? canon : *uri, false, &size);
+	cachet__free(canon);
+	if (rc == 0 || rc == 1)
 		return 0;
-	if (rc != CACHET_ENOTFOUND)
+	if (rc != CACHET_ENOTFOUND && rc != CACHET_EINVALID)
 		return rc;
+	/* An entry stored by an older cachet may name a file outside the
+	 * store: it references nothing there (GC agrees), so it misses. */
+	if (rc == CACHET_EINVALID) {
+		mc->refused = cachet__strdup(cachet_error_last()->message);
+		if (mc->refused == NULL)
+			return CACHET_ENOMEM;
+	}
 	mc->name = name;
-	mc->uri = cachet__strdup(uri);
+	mc->uri = cachet__strdup(*uri);
 	return mc->uri ? 1 : CACHET_ENOMEM;
 }
 
@@ -446,7 +464,7 @@ static int lookup_core(cachet_lookup_result *out, cachet_catalog *cat,
 {
 	cachet__found f;
 	cachet_literal_map *outputs = NULL;
-	missing_ctx mc = {cat, NULL, NULL};
+	missing_ctx mc = {cat, NULL, NULL, NULL};
 	int64_t now = cachet__catalog_now(cat);
 	int rc;
 
@@ -506,16 +524,22 @@ static int lookup_core(cachet_lookup_result *out, cachet_catalog *cat,
 		if (rc < 0) {
 			cachet_literal_map_free(outputs);
 			cachet__free(mc.uri);
+			cachet__free(mc.refused);
 			return lookup_error(out, rc);
 		}
 	}
 	if (mc.uri) {
 		/* mc.name points into outputs: free them at the end */
+		char what[1024];
+		if (mc.refused)
+			snprintf(what, sizeof what, "output '%s': %s", mc.name, mc.refused);
+		else
+			snprintf(what, sizeof what, "output '%s' names '%s', which is gone from the store",
+				 mc.name, mc.uri);
 		out->status = CACHET_CACHE_MISS;
 		out->reason = CACHET_MISS_MISSING_DATA;
 		if (peek) {
-			set_message(&out->message, "output '%s' names '%s', which is gone from the store",
-				    mc.name, mc.uri);
+			set_message(&out->message, "%s", what);
 		} else {
 			cachet__batch batch;
 			bool deleted = false;
@@ -526,18 +550,14 @@ static int lookup_core(cachet_lookup_result *out, cachet_catalog *cat,
 				cachet__catalog_pending_clear(cat);
 				if (deleted)
 					count_key(cat, key, CACHET_COUNTER_EVICTED_MISSING_DATA);
-				set_message(&out->message,
-					    "output '%s' names '%s', which is gone from the store: "
-					    "entry evicted",
-					    mc.name, mc.uri);
+				set_message(&out->message, "%s: entry evicted", what);
 			} else {
-				set_message(&out->message,
-					    "output '%s' names '%s', which is gone from the store "
-					    "(the entry could not be evicted: %s)",
-					    mc.name, mc.uri, cachet_error_last()->message);
+				set_message(&out->message, "%s (the entry could not be evicted: %s)",
+					    what, cachet_error_last()->message);
 			}
 		}
 		cachet__free(mc.uri);
+		cachet__free(mc.refused);
 		cachet_literal_map_free(outputs);
 		return 0;
 	}
@@ -629,20 +649,32 @@ typedef struct size_ctx {
 	uint64_t total;
 } size_ctx;
 
-static int measure_uri(void *ctx, const char *name, const char *uri)
+/* Check an output's URI against the store, measure what it names, and
+ * put its canonical spelling in its place. */
+static int measure_uri(void *ctx, const char *name, char **uri)
 {
 	size_ctx *sc = ctx;
+	char *canon = NULL;
 	uint64_t size;
-	int rc = cachet__catalog_stat(sc->cat, uri, true, &size);
+	int rc = cachet__catalog_store_ref(&canon, sc->cat, *uri);
 
-	if (rc == CACHET_EUNSUPPORTED)
+	if (rc == 1)
 		return 0;
-	if (rc == CACHET_ENOTFOUND)
-		return cachet__error(CACHET_ENOTFOUND, "output '%s' names '%s', which is not in the store",
-				     name, uri);
 	if (rc < 0)
+		return rc == CACHET_ENOMEM ? rc : cachet__error_prefix("output '%s'", name);
+	rc = cachet__catalog_stat(sc->cat, canon ? canon : *uri, true, &size);
+	if (rc == CACHET_ENOTFOUND)
+		rc = cachet__error(CACHET_ENOTFOUND, "output '%s' names '%s', which is not in the store",
+				   name, *uri);
+	if (rc < 0) {
+		cachet__free(canon);
 		return rc;
+	}
 	sc->total += size;
+	if (canon) {
+		cachet__free(*uri);
+		*uri = canon;
+	}
 	return 0;
 }
 
@@ -662,6 +694,7 @@ static int put_core(cachet_put_result *out, cachet_catalog *cat, const cachet_ca
 {
 	static const cachet_literal_map empty_map = {NULL, 0};
 	static const cachet_artifact_source no_source = {NULL, NULL, NULL, NULL, 0};
+	cachet_literal_map *canonical = NULL;
 	char *pb = NULL, *inputs_pb = NULL;
 	size_t pb_len = 0, inputs_len = 0;
 	cachet_input_hash *hashes = NULL;
@@ -685,16 +718,18 @@ static int put_core(cachet_put_result *out, cachet_catalog *cat, const cachet_ca
 			goto done;
 		}
 	}
+	if (cat->store) {
+		/* The store made each object durable before it returned; an
+		 * output it does not hold would be a hit on nothing. What is
+		 * recorded is each URI's canonical spelling, in a copy. */
+		if ((rc = cachet_literal_map_copy(&canonical, outputs)) < 0 ||
+		    (rc = cachet__outputs_each_uri(canonical, measure_uri, &sc)) < 0)
+			goto done;
+		outputs = canonical;
+	}
 	rc = cachet_literal_map_encode(&pb, &pb_len, outputs, CACHET_FORMAT_PB, 0);
 	if (rc < 0)
 		goto done;
-	if (cat->store) {
-		/* The store made each object durable before it returned; an
-		 * output it does not hold would be a hit on nothing. */
-		rc = cachet__outputs_each_uri(outputs, measure_uri, &sc);
-		if (rc < 0)
-			goto done;
-	}
 	if (opts && opts->inputs) {
 		rc = cachet_input_hashes(&hashes, &n_hashes, opts->inputs, opts->ignore,
 					 opts->n_ignore);
@@ -735,6 +770,7 @@ static int put_core(cachet_put_result *out, cachet_catalog *cat, const cachet_ca
 	out->created = oc.created;
 	out->replaced = oc.replaced;
 done:
+	cachet_literal_map_free(canonical);
 	cachet_free(pb);
 	cachet_free(inputs_pb);
 	cachet_input_hashes_free(hashes, n_hashes);

@@ -53,24 +53,29 @@ static int add_object(const char *uri, const cachet_store_stat *st, void *payloa
 	return 0;
 }
 
-static int add_ref(void *ctx, const char *name, const char *uri)
+static int add_ref(void *ctx, const char *name, char **uri)
 {
 	gc_state *g = ctx;
+	char *canon = NULL;
 	(void)name;
-	if (!cachet__catalog_in_store(g->cat, uri))
-		return 0;
+	/* The hit check's judgement: what it would not find in the store
+	 * (another scheme, a file elsewhere) references nothing here. */
+	int rc = cachet__catalog_store_ref(&canon, g->cat, *uri);
+	if (rc != 0)
+		return rc == CACHET_ENOMEM ? rc : 0;
+	if (canon == NULL && (canon = cachet__strdup(*uri)) == NULL)
+		return CACHET_ENOMEM;
 	if (g->n_refs == g->cap_refs) {
 		size_t cap = g->cap_refs ? 2 * g->cap_refs : 64;
 		char **r = cachet__reallocarray(g->refs, cap, sizeof *r);
-		if (r == NULL)
+		if (r == NULL) {
+			cachet__free(canon);
 			return CACHET_ENOMEM;
+		}
 		g->refs = r;
 		g->cap_refs = cap;
 	}
-	g->refs[g->n_refs] = cachet__strdup(uri);
-	if (g->refs[g->n_refs] == NULL)
-		return CACHET_ENOMEM;
-	g->n_refs++;
+	g->refs[g->n_refs++] = canon;
 	return 0;
 }
 
@@ -100,8 +105,8 @@ static bool has_ref(const gc_state *g, const char *s)
 	return g->n_refs && bsearch(&s, g->refs, g->n_refs, sizeof *g->refs, cmp_str) != NULL;
 }
 
-/* Referenced: named itself, or a "directory" above it is (with or
- * without a final '/'). */
+/* Referenced: named itself, or a "directory" above it is. References
+ * are canonical, so without a final '/'. */
 static int referenced(const gc_state *g, const char *uri, bool *out)
 {
 	size_t len = strlen(uri), start = g->cat->store_root_len + 1;
@@ -116,11 +121,9 @@ static int referenced(const gc_state *g, const char *uri, bool *out)
 	for (size_t i = start; i < len && !*out; i++) {
 		if (uri[i] != '/')
 			continue;
-		memcpy(buf, uri, i + 1);
-		buf[i + 1] = '\0';
-		*out = has_ref(g, buf); /* ".../dir/" */
+		memcpy(buf, uri, i);
 		buf[i] = '\0';
-		*out = *out || has_ref(g, buf); /* ".../dir" */
+		*out = has_ref(g, buf); /* ".../dir" */
 	}
 	cachet__free(buf);
 	return 0;

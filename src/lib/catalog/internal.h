@@ -61,20 +61,34 @@ int cachet__catalog_flush_due(cachet_catalog *cat, bool force);
 int cachet__catalog_peek(cachet_lookup_result *out, cachet_catalog *cat,
 			 const cachet_cache_key *key, const cachet_lookup_options *opts);
 
-/* Whether uri is in the catalog's store (under its root). */
-bool cachet__catalog_in_store(const cachet_catalog *cat, const char *uri);
 /*
- * Stat uri in the store: 0 and *size when it exists (a "directory", a
- * prefix of objects, counts: size is the sum of its objects when
- * want_size, else 0); CACHET_ENOTFOUND when not; another error on failure.
+ * What the output URI uri names in the catalog's store, by the rule of
+ * docs/catalog.md (the store check): 0 when it names an object or a
+ * "directory" there, with *canon NULL when uri is canonical already, else
+ * its canonical spelling (a new string); 1
+ * with *canon NULL when the store does not judge it (no store, or another
+ * scheme's URI outside the store), recorded as it is; CACHET_EINVALID,
+ * with the store's message, when it is a file URI or starts with the
+ * store's root but cannot name anything in the store (outside it, a ".."
+ * segment, ...). The put, the hit check and GC all ask here, so they
+ * agree on what an entry references.
  */
-int cachet__catalog_stat(cachet_catalog *cat, const char *uri, bool want_size, uint64_t *size);
+int cachet__catalog_store_ref(char **canon, const cachet_catalog *cat, const char *uri);
+/*
+ * Stat canon (a canonical URI in the store, from cachet__catalog_store_ref)
+ * in the store: 0 and *size when it exists (a "directory", a prefix of
+ * objects, counts: size is the sum of its objects when want_size, else
+ * 0); CACHET_ENOTFOUND when not; another error on failure.
+ */
+int cachet__catalog_stat(cachet_catalog *cat, const char *canon, bool want_size, uint64_t *size);
 
 /* ---- outputs.c ---- */
 
-/* Called for each offloaded URI in a map (name: the top-level output). */
-typedef int (*cachet__uri_fn)(void *ctx, const char *name, const char *uri);
-int cachet__outputs_each_uri(const cachet_literal_map *map, cachet__uri_fn fn, void *ctx);
+/* Called for each offloaded URI in a map (name: the top-level output),
+ * with the address of the literal's URI, which fn may replace (a string
+ * of cachet's allocator). fn returns 0 to go on, 1 to stop, < 0 on error. */
+typedef int (*cachet__uri_fn)(void *ctx, const char *name, char **uri);
+int cachet__outputs_each_uri(cachet_literal_map *map, cachet__uri_fn fn, void *ctx);
 /* 0 when outputs fit the interface's outputs, else CACHET_EINVALID with
  * the first difference as message. */
 int cachet__outputs_check(const cachet_literal_map *outputs, const cachet_variable_map *want);

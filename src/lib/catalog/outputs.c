@@ -17,7 +17,13 @@
 /* ---------------------------------------------------------------------- */
 /* URIs                                                                   */
 
-static int lit_uris(const cachet_literal *lit, const char *name, cachet__uri_fn fn, void *ctx)
+/* fn on *uri when it is set. */
+static int one_uri(char **uri, const char *name, cachet__uri_fn fn, void *ctx)
+{
+	return *uri && **uri ? fn(ctx, name, uri) : 0;
+}
+
+static int lit_uris(cachet_literal *lit, const char *name, cachet__uri_fn fn, void *ctx)
 {
 	int rc = 0;
 
@@ -25,19 +31,16 @@ static int lit_uris(const cachet_literal *lit, const char *name, cachet__uri_fn 
 		return 0;
 	switch (lit->kind) {
 	case CACHET_LITERAL_SCALAR: {
-		const cachet_scalar *s = lit->scalar;
+		cachet_scalar *s = lit->scalar;
 		switch (s->kind) {
 		case CACHET_SCALAR_BLOB:
-			if (s->blob->uri && *s->blob->uri)
-				rc = fn(ctx, name, s->blob->uri);
+			rc = one_uri(&s->blob->uri, name, fn, ctx);
 			break;
 		case CACHET_SCALAR_SCHEMA:
-			if (s->schema->uri && *s->schema->uri)
-				rc = fn(ctx, name, s->schema->uri);
+			rc = one_uri(&s->schema->uri, name, fn, ctx);
 			break;
 		case CACHET_SCALAR_STRUCTURED_DATASET:
-			if (s->structured_dataset->uri && *s->structured_dataset->uri)
-				rc = fn(ctx, name, s->structured_dataset->uri);
+			rc = one_uri(&s->structured_dataset->uri, name, fn, ctx);
 			break;
 		case CACHET_SCALAR_UNION:
 			rc = lit_uris(s->union_->value, name, fn, ctx);
@@ -56,8 +59,7 @@ static int lit_uris(const cachet_literal *lit, const char *name, cachet__uri_fn 
 			rc = lit_uris(lit->map->literals[i].value, name, fn, ctx);
 		break;
 	case CACHET_LITERAL_OFFLOADED:
-		if (lit->offloaded_metadata->uri && *lit->offloaded_metadata->uri)
-			rc = fn(ctx, name, lit->offloaded_metadata->uri);
+		rc = one_uri(&lit->offloaded_metadata->uri, name, fn, ctx);
 		break;
 	default:
 		break;
@@ -65,7 +67,7 @@ static int lit_uris(const cachet_literal *lit, const char *name, cachet__uri_fn 
 	return rc;
 }
 
-int cachet__outputs_each_uri(const cachet_literal_map *map, cachet__uri_fn fn, void *ctx)
+int cachet__outputs_each_uri(cachet_literal_map *map, cachet__uri_fn fn, void *ctx)
 {
 	int rc = 0;
 	for (size_t i = 0; map && rc == 0 && i < map->n_literals; i++)

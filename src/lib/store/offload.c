@@ -450,7 +450,7 @@ int cachet_offload_path(cachet_literal **out, cachet_store *store, const char *p
 			const cachet_hash_options *opts)
 {
 	char show[CACHET__SHOW_MAX], reason[128];
-	char *fresh = NULL, *name = NULL, *uri = NULL;
+	char *base = NULL, *name = NULL, *joined = NULL, *uri = NULL;
 	cachet_digest alg = opts ? opts->digest : CACHET_DIGEST_SHA256;
 	progress pr = {.opts = opts, .last = mono_ns()};
 	cachet_literal *lit = NULL;
@@ -490,18 +490,22 @@ int cachet_offload_path(cachet_literal **out, cachet_store *store, const char *p
 				     "cannot offload '%s' as a directory: it is %s", show,
 				     cachet__file_kind(st.st_mode));
 
-	if (prefix == NULL) {
-		if ((rc = cachet_store_new_prefix(&fresh, store)) < 0)
-			goto done;
-		prefix = fresh;
-	} else if ((rc = cachet__uri_check(NULL, cachet_store_root(store), prefix,
-					   CACHET__URI_PREFIX)) < 0) {
+	/* The Literal carries the canonical spelling of its URI: the one the
+	 * catalog records and compares. */
+	if (prefix == NULL)
+		rc = cachet_store_new_prefix(&base, store);
+	else
+		rc = cachet__uri_in_store(&base, cachet_store_root(store), prefix,
+					  CACHET__URI_PREFIX);
+	if (rc < 0 || (rc = object_name(&name, local_path, show)) < 0 ||
+	    (rc = cachet_store_join(&joined, base ? base : prefix, name)) < 0 ||
+	    (rc = cachet__uri_in_store(&uri, cachet_store_root(store), joined,
+				       CACHET__URI_OBJECT)) < 0)
 		goto done;
+	if (uri == NULL) { /* canonical as joined */
+		uri = joined;
+		joined = NULL;
 	}
-	if ((rc = object_name(&name, local_path, show)) < 0 ||
-	    (rc = cachet_store_join(&uri, prefix, name)) < 0 ||
-	    (rc = cachet__uri_check(NULL, cachet_store_root(store), uri, CACHET__URI_OBJECT)) < 0)
-		goto done;
 
 	/* The Literal first: it checks format, and what could fail after the
 	 * copy is then only the hash, which the copy's rollback covers. */
@@ -528,7 +532,8 @@ int cachet_offload_path(cachet_literal **out, cachet_store *store, const char *p
 done:
 	cachet_literal_free(lit);
 	cachet__free(uri);
+	cachet__free(joined);
 	cachet__free(name);
-	cachet__free(fresh);
+	cachet__free(base);
 	return rc;
 }

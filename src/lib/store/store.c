@@ -1,6 +1,6 @@
 /*
- * The generic store: checks every URI against the root before the backend
- * sees it, and builds whole-object helpers (put and get of bytes, streams
+ * The generic store: canonicalises every URI and checks it against the
+ * root before the backend sees it, and builds whole-object helpers (put and get of bytes, streams
  * and local files) and execution prefixes on the backend's few operations.
  */
 #include "store/store.h"
@@ -116,12 +116,16 @@ int cachet_store_join(char **out, const char *prefix, const char *key)
 int cachet_store_writer_open(cachet_store_writer **out, cachet_store *store, const char *uri,
 			     uint64_t size_hint)
 {
+	char *canon;
 	int rc;
 
 	*out = NULL;
-	if ((rc = cachet__uri_check(NULL, cachet_store_root(store), uri, CACHET__URI_OBJECT)) < 0)
+	rc = cachet__uri_in_store(&canon, cachet_store_root(store), uri, CACHET__URI_OBJECT);
+	if (rc < 0)
 		return rc;
-	return store->backend->open_writer(out, store->backend, uri, size_hint);
+	rc = store->backend->open_writer(out, store->backend, canon ? canon : uri, size_hint);
+	cachet__free(canon);
+	return rc;
 }
 
 int cachet_store_writer_write(cachet_store_writer *w, const void *data, size_t len)
@@ -142,12 +146,16 @@ void cachet_store_writer_abort(cachet_store_writer *w)
 
 int cachet_store_reader_open(cachet_store_reader **out, cachet_store *store, const char *uri)
 {
+	char *canon;
 	int rc;
 
 	*out = NULL;
-	if ((rc = cachet__uri_check(NULL, cachet_store_root(store), uri, CACHET__URI_OBJECT)) < 0)
+	rc = cachet__uri_in_store(&canon, cachet_store_root(store), uri, CACHET__URI_OBJECT);
+	if (rc < 0)
 		return rc;
-	return store->backend->open_reader(out, store->backend, uri);
+	rc = store->backend->open_reader(out, store->backend, canon ? canon : uri);
+	cachet__free(canon);
+	return rc;
 }
 
 int cachet_store_reader_read(cachet_store_reader *r, void *buf, size_t cap, size_t *got)
@@ -163,31 +171,43 @@ void cachet_store_reader_close(cachet_store_reader *r)
 
 int cachet_store_stat_object(cachet_store_stat *out, cachet_store *store, const char *uri)
 {
+	char *canon;
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = cachet__uri_check(NULL, cachet_store_root(store), uri, CACHET__URI_OBJECT)) < 0)
+	rc = cachet__uri_in_store(&canon, cachet_store_root(store), uri, CACHET__URI_OBJECT);
+	if (rc < 0)
 		return rc;
-	return store->backend->stat(out, store->backend, uri);
+	rc = store->backend->stat(out, store->backend, canon ? canon : uri);
+	cachet__free(canon);
+	return rc;
 }
 
 int cachet_store_list(cachet_store *store, const char *prefix, cachet_store_list_fn fn,
 		      void *payload)
 {
+	char *canon;
 	int rc;
 
-	if ((rc = cachet__uri_check(NULL, cachet_store_root(store), prefix, CACHET__URI_PREFIX)) < 0)
+	if ((rc = cachet__uri_in_store(&canon, cachet_store_root(store), prefix,
+				       CACHET__URI_PREFIX)) < 0)
 		return rc;
-	return store->backend->list(store->backend, prefix, fn, payload);
+	rc = store->backend->list(store->backend, canon ? canon : prefix, fn, payload);
+	cachet__free(canon);
+	return rc;
 }
 
 int cachet_store_delete(cachet_store *store, const char *uri)
 {
+	char *canon;
 	int rc;
 
-	if ((rc = cachet__uri_check(NULL, cachet_store_root(store), uri, CACHET__URI_OBJECT)) < 0)
+	rc = cachet__uri_in_store(&canon, cachet_store_root(store), uri, CACHET__URI_OBJECT);
+	if (rc < 0)
 		return rc;
-	return store->backend->delete_object(store->backend, uri);
+	rc = store->backend->delete_object(store->backend, canon ? canon : uri);
+	cachet__free(canon);
+	return rc;
 }
 
 int cachet_store_cleanup(cachet_store *store, int64_t older_than, size_t *removed)
