@@ -152,6 +152,7 @@ const char *cachet_error_code_name(int code)
 	case CACHET_ETOODEEP: return "ETOODEEP";
 	case CACHET_EUNSUPPORTED: return "EUNSUPPORTED";
 	case CACHET_ECORRUPT: return "ECORRUPT";
+	case CACHET_ETOOBIG: return "ETOOBIG";
 	default: return "EUNKNOWN";
 	}
 }
