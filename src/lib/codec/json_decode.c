@@ -439,6 +439,21 @@ static int decode_value(decoder *c, const cachet__field_desc *f, json_t *j,
 /* ---------------------------------------------------------------------- */
 /* Repeated fields, maps, messages                                        */
 
+/*
+ * Free the jansson tree of a member (key) or an element (index) once it is
+ * decoded, leaving null in its place, so that the values being built reuse
+ * the tree's memory instead of adding to it: the peak of a decode is then
+ * the tree, not the tree and the values. The keys stay, for the checks
+ * that look them up.
+ */
+static void release(json_t *container, size_t index, const char *key)
+{
+	if (key != NULL)
+		json_object_iter_set(container, json_object_key_to_iter(key), json_null());
+	else
+		json_array_set(container, index, json_null());
+}
+
 /* A JSON array into repeated field f of msg; elements hang under `at`. */
 static int decode_repeated(decoder *c, void *msg, const cachet__field_desc *f, json_t *j,
 			   const cachet__json_path *at, int depth)
@@ -465,6 +480,7 @@ static int decode_repeated(decoder *c, void *msg, const cachet__field_desc *f, j
 			return rc;
 		memcpy(items + i * size, &v, size);
 		(*count)++;
+		release(j, i, NULL);
 	}
 	return 0;
 }
@@ -505,6 +521,7 @@ static int decode_map(decoder *c, void *msg, const cachet__field_desc *f, json_t
 		entries[*count].key = k;
 		entries[*count].value = f->type == CACHET__MESSAGE ? v.msg : v.s;
 		(*count)++;
+		release(j, 0, key);
 	}
 	/* jansson keeps the text's order; maps are kept sorted by key */
 	return cachet__map_normalize(msg, f);
@@ -596,6 +613,7 @@ static int decode_fields(decoder *c, const cachet__message_desc *d, json_t *j, v
 		int rc = decode_field(c, d, msg, f, key, value, at, depth);
 		if (rc < 0)
 			return rc;
+		release(j, 0, key);
 	}
 	return 0;
 }
