@@ -128,6 +128,19 @@ static void test_read_regular_file(void **state)
 	cachet_free(data);
 	close(fd);
 
+	/* no limit to speak of */
+	cachet_set_max_input(SIZE_MAX);
+	assert_int_equal(cachet__read_input_path(&data, &len, "over"), 0);
+	assert_int_equal(len, 101);
+	cachet_free(data);
+	fd = open("/proc/self/status", O_RDONLY); /* a regular file of size 0 */
+	assert_true(fd >= 0);
+	assert_int_equal(cachet_read_input(&data, &len, fd, "status"), 0);
+	close(fd);
+	assert_true(len > 0 && strncmp(data, "Name:", 5) == 0);
+	cachet_free(data);
+	cachet_set_max_input(100);
+
 	/* empty */
 	write_file("empty", 0, 'a');
 	assert_int_equal(cachet__read_input_path(&data, &len, "empty"), 0);

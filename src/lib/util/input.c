@@ -147,21 +147,24 @@ int cachet_read_input(char **out, size_t *len, int fd, const char *name)
 	*len = 0;
 	if ((rc = cachet_max_input(&limit)) < 0)
 		return rc;
+	if (limit > SIZE_MAX / 4)
+		limit = SIZE_MAX / 4; /* no memory holds more; keeps cap + 2 in range */
 	snprintf(doing, sizeof doing, "cannot read '%s'", name ? name : "input");
 	/*
 	 * A regular file says its size: refuse it at once, or read it into a
 	 * buffer of its size plus one byte, which shows whether it grew.
-	 * Anything else grows by doubling, never past one byte beyond the
-	 * limit, which is enough to know the limit was passed.
+	 * Anything else (and a file that says 0, as those of /proc do) grows
+	 * by doubling, never past one byte beyond the limit, which is enough
+	 * to know the limit was passed.
 	 */
+	cap = FIRST_CHUNK < limit ? FIRST_CHUNK : limit + 1;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		off_t here = lseek(fd, 0, SEEK_CUR);
 		size_t left = here >= 0 && here < st.st_size ? (size_t)(st.st_size - here) : 0;
 		if (left > limit)
 			return too_big(doing, limit);
-		cap = left + 1;
-	} else {
-		cap = FIRST_CHUNK < limit ? FIRST_CHUNK : limit + 1;
+		if (left > 0)
+			cap = left + 1;
 	}
 	for (;;) {
 		if (used == cap) {
@@ -187,6 +190,13 @@ int cachet_read_input(char **out, size_t *len, int fd, const char *name)
 			break; /* end of input */
 	}
 	buf[used] = '\0';
+	/* give back what doubling left unused, as the decoder's peak comes
+	 * next (plain realloc: a shrink that fails is no failure) */
+	if (cap - used > FIRST_CHUNK) {
+		char *fitted = realloc(buf, used + 1);
+		if (fitted != NULL)
+			buf = fitted;
+	}
 	*out = buf;
 	*len = used;
 	buf = NULL;
