@@ -65,6 +65,25 @@ expect_status 2 "key: interface over the limit"
 expect_err_contains "cannot read '$EXAMPLES/bar.interface.json': larger than the input limit of 64 bytes" \
 	"key: interface over the limit"
 
+# Cached outputs larger than the limit are refused as they are decoded,
+# not taken for corrupt, and stay in the catalog for a larger limit.
+export CACHET_HOME=$PWD/home
+TASK=(--project P --domain D --name t --cache-version 1.0.0)
+printf '{"literals":{"o0":{"scalar":{"primitive":{"stringValue":"%s"}}}}}' \
+	"$(printf 'x%.0s' $(seq 200))" >big-outputs.json
+run cache put "${TASK[@]}" --outputs big-outputs.json
+expect_status 0 "cache put of outputs of 219 bytes in protobuf"
+TOO_BIG="cannot decode 219 bytes: larger than the input limit of 200 bytes $HINT"
+CACHET_MAX_INPUT=200 run cache get "${TASK[@]}"
+expect_status 1 "cache get of outputs over the limit: a failed lookup"
+expect_err "cachet: lookup failure (catalog-error): $TOO_BIG" "cache get of outputs over the limit"
+CACHET_MAX_INPUT=200 run cache gc
+expect_status 2 "cache gc with outputs over the limit"
+expect_err "cachet: cache gc: $TOO_BIG" "cache gc with outputs over the limit"
+run cache get "${TASK[@]}" --to json
+expect_status 0 "cache get within the limit"
+expect_out "$(cat big-outputs.json)" "the outputs are still there"
+
 # Sizes take K, M, G and T (powers of 1024), with or without "iB".
 for size in 1K 1KiB 1k 1024; do
 	CACHET_MAX_INPUT=$size run literal show at-limit.json
