@@ -80,11 +80,11 @@ CACHET_EXTERN void cachet_set_warning_handler(cachet_warning_fn fn, void *payloa
 
 /*
  * The input limit: the most bytes libcachet reads into memory, or decodes,
- * as one input. Files and streams read whole (a literal file, standard
- * input, a workflow file, a run record) and every value decoded (protobuf
- * or JSON, from a file or from the catalog) are refused beyond it with
- * CACHET_ETOOBIG, so that /dev/zero or a runaway pipe cannot exhaust
- * memory. Decoding needs several times the input size in memory (see
+ * as one input. Inputs read with cachet_read_input (the CLI reads every
+ * file and standard input so), every value decoded (protobuf or JSON, from
+ * a file or from the catalog) and every text given to
+ * cachet_objecthash_json are refused beyond it with CACHET_ETOOBIG, so that
+ * /dev/zero or a runaway pipe cannot exhaust memory. Decoding needs several times the input size in memory (see
  * docs/json-mapping.md), which is why the default is well below common RAM.
  *
  * The limit in force is the one set with cachet_set_max_input, else the
