@@ -40,8 +40,9 @@ int cli_usage(const char *usage);
 /* How to name a path in messages: "<stdin>" for "-". NULL stays NULL. */
 const char *cli_display_name(const char *path);
 
-/* Read a whole file ("-" = stdin) into *data (free with free()). On
- * failure prints the error naming the path and returns CLI_FAIL. */
+/* Read a whole file ("-" = stdin) into *data (free with cachet_free()),
+ * within the input limit (cachet_max_input). On failure prints the error
+ * naming the path and returns CLI_FAIL. */
 int cli_read_file(const char *path, char **data, size_t *len);
 /*
  * Write data to path ("-" or NULL = stdout). A file is written to a

@@ -156,7 +156,7 @@ static int convert(const struct literal_args *args)
 	rc = cli_write_file(args->output, out, out_len);
 done:
 	cachet_free(out);
-	free(data);
+	cachet_free(data);
 	return rc;
 }
 
@@ -185,7 +185,7 @@ static int show(const struct literal_args *args)
 			cachet_literal_map_free(map);
 		}
 	}
-	free(data);
+	cachet_free(data);
 	return rc;
 }
 

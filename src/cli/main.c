@@ -49,6 +49,11 @@ int main(int argc, char **argv)
 		printf("cachet %s\n", cachet_version());
 		return CLI_OK;
 	}
+	/* a malformed CACHET_MAX_INPUT is an error before any work, not a
+	 * surprise halfway through */
+	size_t max_input;
+	if (cachet_max_input(&max_input) < 0)
+		return cli_lib_error(NULL);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].run(argc - 1, argv + 1);

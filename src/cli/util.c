@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,46 +48,18 @@ const char *cli_display_name(const char *path)
 
 int cli_read_file(const char *path, char **data, size_t *len)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	char *buf = NULL;
-	size_t used = 0, cap = 0;
-	int rc = CLI_FAIL;
+	bool is_stdin = strcmp(path, "-") == 0;
+	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	int rc = CLI_OK;
 
 	*data = NULL;
 	*len = 0;
-	if (f == NULL)
+	if (fd < 0)
 		return cli_error("cannot open '%s': %s", path, strerror(errno));
-	for (;;) {
-		if (cap - used < 65536) {
-			size_t ncap = cap ? cap * 2 : 65536;
-			char *nbuf = realloc(buf, ncap + 1);
-			if (nbuf == NULL) {
-				cli_error("cannot read '%s': out of memory", cli_display_name(path));
-				goto done;
-			}
-			buf = nbuf;
-			cap = ncap;
-		}
-		size_t n = fread(buf + used, 1, cap - used, f);
-		used += n;
-		if (n == 0) {
-			if (ferror(f)) {
-				cli_error("cannot read '%s': %s", cli_display_name(path),
-					  strerror(errno));
-				goto done;
-			}
-			break;
-		}
-	}
-	buf[used] = '\0';
-	*data = buf;
-	*len = used;
-	buf = NULL;
-	rc = CLI_OK;
-done:
-	free(buf);
-	if (f != stdin)
-		fclose(f);
+	if (cachet_read_input(data, len, fd, cli_display_name(path)) < 0)
+		rc = cli_lib_error(NULL);
+	if (!is_stdin)
+		close(fd);
 	return rc;
 }
 
@@ -173,7 +146,7 @@ int cli_load_literal_map(const char *path, cachet_format format, cachet_literal_
 		return rc;
 	if (cachet_literal_map_decode(out, data, len, format) < 0)
 		rc = cli_lib_error(cli_display_name(path));
-	free(data);
+	cachet_free(data);
 	return rc;
 }
 
@@ -188,7 +161,7 @@ int cli_load_interface(const char *path, cachet_format format, cachet_interface 
 		return rc;
 	if (cachet_interface_decode(out, data, len, format) < 0)
 		rc = cli_lib_error(cli_display_name(path));
-	free(data);
+	cachet_free(data);
 	return rc;
 }
 

@@ -300,6 +300,17 @@ static void files_and_options(void **state)
 	assert_string_equal(cachet_workflow_name(wf), "seed");
 	cachet_workflow_free(wf);
 
+	/* a workflow file is read within the input limit */
+	wf = (cachet_workflow *)1;
+	cachet_set_max_input(100);
+	char expected[4200];
+	snprintf(expected, sizeof expected,
+		 "cannot read '%s': larger than the input limit of 100 bytes "
+		 "(set CACHET_MAX_INPUT to raise it)", path);
+	assert_cachet_error(cachet_workflow_load(&wf, path, NULL), CACHET_ETOOBIG, expected);
+	assert_null(wf);
+	cachet_set_max_input(0);
+
 	cachet_workflow_load_options opts = CACHET_WORKFLOW_LOAD_OPTIONS_INIT;
 	opts.version = 99;
 	assert_cachet_error(cachet_workflow_load_buffer(&wf, seed, strlen(seed), "w", NULL, &opts),

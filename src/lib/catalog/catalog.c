@@ -495,7 +495,7 @@ static int lookup_core(cachet_lookup_result *out, cachet_catalog *cat,
 
 	int64_t ref = f.ref;
 	rc = cachet_literal_map_decode(&outputs, f.outputs, f.outputs_len, CACHET_FORMAT_PB);
-	if (rc == CACHET_ENOMEM)
+	if (cachet__error_is_ours(rc))
 		return lookup_error(out, rc);
 	if (rc < 0) {
 		out->status = CACHET_CACHE_LOOKUP_FAILURE;

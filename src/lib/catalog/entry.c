@@ -224,13 +224,13 @@ int cachet__entry_from_row(cachet_catalog_entry *e, const cachet__row *r)
 	if (r->outputs) {
 		rc = cachet_literal_map_decode(&e->outputs, r->outputs, r->outputs_len,
 					       CACHET_FORMAT_PB);
-		if (rc == CACHET_ENOMEM)
+		if (cachet__error_is_ours(rc))
 			goto fail;
 		rc = 0; /* undecodable outputs: NULL, as documented */
 	}
 	if (r->inputs) {
 		rc = cachet__input_hashes_decode(&e->inputs, &e->n_inputs, r->inputs, r->inputs_len);
-		if (rc == CACHET_ENOMEM)
+		if (cachet__error_is_ours(rc))
 			goto fail;
 		/* Undecodable hashes: none recorded, as documented. */
 		e->inputs_recorded = rc == 0;

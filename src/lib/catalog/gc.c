@@ -84,7 +84,7 @@ static int add_refs_of(void *ctx, const void *data, size_t len)
 	cachet_literal_map *m = NULL;
 	int rc = cachet_literal_map_decode(&m, data, len, CACHET_FORMAT_PB);
 	if (rc < 0)
-		return rc == CACHET_ENOMEM
+		return cachet__error_is_ours(rc)
 			       ? rc
 			       : cachet__error(CACHET_ECORRUPT,
 					       "cannot collect garbage: an artifact's outputs cannot be "

@@ -8,6 +8,7 @@
 #include "codec/wire.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/input.h"
 
 cachet_format cachet_format_detect(const void *data, size_t len)
 {
@@ -35,6 +36,8 @@ static int decode(const cachet__message_desc *d, void **out, const void *data, s
 	*out = NULL;
 	if (data == NULL && len > 0)
 		return cachet__error(CACHET_EINVALID, "no input data");
+	if (cachet__input_check(len) < 0)
+		return cachet__error_prefix("cannot decode %zu bytes", len);
 	if (format == CACHET_FORMAT_AUTO)
 		format = cachet_format_detect(data, len);
 	switch (format) {

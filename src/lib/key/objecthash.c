@@ -6,6 +6,7 @@
 
 #include "cachet/key.h"
 #include "util/error.h"
+#include "util/input.h"
 #include "util/sha256.h"
 
 #include <jansson.h>
@@ -231,6 +232,8 @@ int cachet_objecthash_json(uint8_t out[CACHET_HASH_LEN], const char *json, size_
 
 	if (out == NULL || (json == NULL && len > 0))
 		return cachet__error(CACHET_EINVALID, "objecthash: no output or no JSON text");
+	if (cachet__input_check(len) < 0)
+		return cachet__error_prefix("objecthash: cannot parse %zu bytes of JSON", len);
 	/*
 	 * Every number is a double to objecthash: parse integers as reals too,
 	 * which also accepts integers beyond int64 as Go's float64 does.

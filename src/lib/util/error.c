@@ -153,6 +153,7 @@ const char *cachet_error_code_name(int code)
 	case CACHET_EUNSUPPORTED: return "EUNSUPPORTED";
 	case CACHET_ECORRUPT: return "ECORRUPT";
 	case CACHET_EUNSAFE: return "EUNSAFE";
+	case CACHET_ETOOBIG: return "ETOOBIG";
 	default: return "EUNKNOWN";
 	}
 }

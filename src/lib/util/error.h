@@ -29,4 +29,14 @@ int cachet__error_oom(void);
  */
 int cachet__error_prefix(const char *fmt, ...) CACHET__PRINTF(1, 2);
 
+/*
+ * Whether a failure to decode stored data is this process's (out of memory,
+ * or over the input limit) rather than the data's: such data is not
+ * corrupt, and must not be treated as if it were.
+ */
+static inline int cachet__error_is_ours(int code)
+{
+	return code == CACHET_ENOMEM || code == CACHET_ETOOBIG;
+}
+
 #endif

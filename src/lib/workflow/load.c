@@ -12,6 +12,7 @@
 
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/input.h"
 #include "workflow/types.h"
 #include "workflow/yaml.h"
 
@@ -857,36 +858,6 @@ done:
 	return 0;
 }
 
-/* Read a whole file into a new buffer. */
-static int read_file(char **out, size_t *len, const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	cachet_buf b = CACHET_BUF_INIT;
-	char chunk[65536];
-	size_t n;
-
-	if (f == NULL)
-		return cachet__error(errno == ENOENT ? CACHET_ENOTFOUND : CACHET_EIO,
-				     "cannot open '%s': %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if (cachet__buf_put(&b, chunk, n) < 0) {
-			fclose(f);
-			cachet__buf_dispose(&b);
-			return CACHET_ENOMEM;
-		}
-	if (ferror(f)) {
-		int e = errno;
-		fclose(f);
-		cachet__buf_dispose(&b);
-		return cachet__error(CACHET_EIO, "cannot read '%s': %s", path, strerror(e));
-	}
-	fclose(f);
-	*len = b.len;
-	if ((*out = cachet__buf_detach(&b, NULL)) == NULL)
-		return CACHET_ENOMEM;
-	return 0;
-}
-
 int cachet_workflow_load(cachet_workflow **out, const char *path,
 			 const cachet_workflow_load_options *opts)
 {
@@ -895,7 +866,7 @@ int cachet_workflow_load(cachet_workflow **out, const char *path,
 	int rc;
 
 	*out = NULL;
-	if ((rc = read_file(&data, &len, path)) < 0)
+	if ((rc = cachet__read_input_path(&data, &len, path)) < 0)
 		return rc;
 	const char *slash = strrchr(path, '/');
 	if (slash != NULL &&
