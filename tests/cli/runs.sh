@@ -83,6 +83,12 @@ expect_eq "$(jq -r '.[0].id' <<<"$out")" "$id4" "the broken record is skipped"
 expect_err_contains "cachet: warning: skipping run '20991231-000000-badbad': " "a warning names it"
 rm -r "$home/runs/20991231-000000-badbad"
 
+# a record larger than the input limit is refused, not read whole
+CACHET_MAX_INPUT=100 run runs show "$id4" --home "$home"
+expect_status 2 "a record over the input limit"
+expect_err "cachet: cannot read '$home/runs/$id4/run.json': larger than the input limit of 100 bytes (set CACHET_MAX_INPUT to raise it)" \
+	"a record over the input limit"
+
 # errors
 run runs show nope --home "$home"
 expect_status 2 "unknown run"

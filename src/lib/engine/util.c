@@ -6,6 +6,7 @@
 
 #include "store/fs.h"
 #include "util/alloc.h"
+#include "util/input.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -99,6 +100,10 @@ int cachet__read_file(char **out, size_t *len, const char *path, size_t max)
 		}
 		if (got == 0)
 			break;
+		if ((rc = cachet__input_check(b.len + (size_t)got)) < 0) {
+			cachet__error_prefix("cannot read '%s'", path);
+			goto done;
+		}
 		if (b.len + (size_t)got > max) {
 			rc = cachet__error(CACHET_EINVALID, "'%s' is larger than %zu bytes", path,
 					   max);
