@@ -1363,6 +1363,112 @@ static void test_scalar_of(void **state)
 
 /* Fail the nth allocation, for n = 0, 1, ... until the call succeeds: each
  * failure must be a clean CACHET_ENOMEM (ASan reports any leak). */
+/* ---------------------------------------------------------------------- */
+/* Negative zero                                                          */
+
+/* The Struct number of literal `l` under key "z", or its list's first element. */
+static double generic_number(const cachet_literal *l, bool in_list)
+{
+	const cachet_struct *st = l->scalar->generic;
+	assert_int_equal(st->n_fields, 1);
+	assert_string_equal(st->fields[0].key, "z");
+	const cachet_value *v = st->fields[0].value;
+	if (in_list) {
+		assert_int_equal(v->kind, CACHET_VALUE_LIST);
+		assert_int_equal(v->list_value->n_values, 1);
+		v = v->list_value->values[0];
+	}
+	assert_int_equal(v->kind, CACHET_VALUE_NUMBER);
+	return v->number_value;
+}
+
+/*
+ * -0.0 keeps its sign through JSON and the wire format, as a Struct number,
+ * in a list, and as a float primitive: protobuf JSON writes it -0, which
+ * must read back as -0.0, not the integer 0. Bytes written by hand.
+ */
+static void test_negative_zero(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *json;
+		bool in_list;
+		unsigned char pb[24];
+		size_t pb_len;
+	} cases[] = {
+		/* Literal.scalar(1) > Scalar.generic(7) > Struct.fields(1) entry
+		 * {key(1) "z", value(2)} > Value.number_value(2) fixed64 */
+		{"{\"scalar\":{\"generic\":{\"z\":-0}}}", false,
+		 {0x0a, 0x12, 0x3a, 0x10, 0x0a, 0x0e, 0x0a, 0x01, 'z', 0x12, 0x09, 0x11, 0, 0, 0, 0,
+		  0, 0, 0, 0x80},
+		 20},
+		/* ... > Value.list_value(6) > ListValue.values(1) > Value */
+		{"{\"scalar\":{\"generic\":{\"z\":[-0]}}}", true,
+		 {0x0a, 0x16, 0x3a, 0x14, 0x0a, 0x12, 0x0a, 0x01, 'z', 0x12, 0x0d, 0x32, 0x0b, 0x0a,
+		  0x09, 0x11, 0, 0, 0, 0, 0, 0, 0, 0x80},
+		 24},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cachet_literal *l = NULL;
+		assert_int_equal(cachet_literal_decode(&l, cases[i].json, strlen(cases[i].json),
+						       CACHET_FORMAT_JSON),
+				 0);
+		double z = generic_number(l, cases[i].in_list);
+		assert_true(z == 0 && signbit(z));
+
+		char *out = NULL;
+		size_t len = 0;
+		assert_int_equal(cachet_literal_encode(&out, &len, l, CACHET_FORMAT_JSON, 0), 0);
+		assert_string_equal(out, cases[i].json);
+		cachet_free(out);
+		assert_int_equal(cachet_literal_encode(&out, &len, l, CACHET_FORMAT_PB, 0), 0);
+		assert_int_equal(len, cases[i].pb_len);
+		assert_memory_equal(out, cases[i].pb, len);
+		cachet_literal_free(l);
+
+		/* and back from the wire bytes */
+		assert_int_equal(cachet_literal_decode(&l, out, len, CACHET_FORMAT_PB), 0);
+		cachet_free(out);
+		z = generic_number(l, cases[i].in_list);
+		assert_true(z == 0 && signbit(z));
+		assert_int_equal(cachet_literal_encode(&out, &len, l, CACHET_FORMAT_JSON, 0), 0);
+		assert_string_equal(out, cases[i].json);
+		cachet_free(out);
+		cachet_literal_free(l);
+	}
+
+	/* a float primitive: -0 is written and read back as -0.0 */
+	round_trip(&cachet__literal_desc, "{\"scalar\":{\"primitive\":{\"floatValue\":-0}}}", NULL);
+	cachet_literal *l = primitive("\"floatValue\":-0");
+	assert_true(signbit(l->scalar->primitive->float_value));
+	cachet_literal_free(l);
+
+	/* +0 stays +0, and integer fields read -0 as 0 */
+	l = decode_ok(&cachet__literal_desc, "{\"scalar\":{\"generic\":{\"z\":0}}}");
+	assert_false(signbit(generic_number(l, false)));
+	cachet_literal_free(l);
+	l = primitive("\"integer\":-0");
+	assert_int_equal(l->scalar->primitive->integer, 0);
+	cachet_literal_free(l);
+
+	/* "-0" inside strings is text; -0.5, -0e0 and -01 are not integer -0 */
+	l = decode_ok(&cachet__literal_desc,
+		      "{\"scalar\":{\"generic\":{\"z\":[\"a\\\"-0\", \"-0\", -0.5, -0e0]}}}");
+	const cachet_list_value *lv = l->scalar->generic->fields[0].value->list_value;
+	assert_int_equal(lv->n_values, 4);
+	assert_string_equal(lv->values[0]->string_value, "a\"-0");
+	assert_string_equal(lv->values[1]->string_value, "-0");
+	assert_true(lv->values[2]->number_value == -0.5);
+	assert_true(signbit(lv->values[3]->number_value));
+	cachet_literal_free(l);
+
+	/* a syntax error after a -0 is placed in the text as written */
+	decode_fails(&cachet__literal_desc, "{\"scalar\":{\"generic\":{\"z\":[-0,\n -01]}}}",
+		     CACHET_EINVALID, "line 2, column 3: invalid token near '-0'");
+	decode_fails(&cachet__literal_desc, "{\"scalar\":{\"generic\":{\"z\":[-0, -0, x]}}}",
+		     CACHET_EINVALID, "line 1, column 36: invalid token near 'x'");
+}
+
 static void test_fault_injection(void **state)
 {
 	(void)state;
@@ -1455,6 +1561,7 @@ int main(void)
 		cmocka_unit_test(test_encode_appends),
 		cmocka_unit_test(test_encode_pretty_arrays),
 		cmocka_unit_test(test_scalar_of),
+		cmocka_unit_test(test_negative_zero),
 		cmocka_unit_test(test_fault_injection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,6 +17,11 @@
  * a number of magnitude 2^53 or more is refused with a message asking for
  * a string, never rounded. Consequence: a uint64 above INT64_MAX must be a
  * JSON string, which is how protobuf JSON writes it anyway.
+ *
+ * Negative zero: jansson reads the bare integer -0 as the integer 0, so a
+ * double written as -0 (which is how protobuf JSON writes -0.0) would come
+ * back as +0. When the text holds such a -0, a copy is parsed in which each
+ * reads -0.0 (see spell_negative_zeros); integer fields read either as 0.
  */
 #include "codec/json.h"
 #include "codec/json_internal.h"
@@ -723,6 +728,66 @@ static int decode_message(decoder *c, const cachet__message_desc *d, json_t *j,
 	return 0;
 }
 
+/* Whether text[i] starts an integer -0: '-', '0', then anything but a
+ * digit, a fraction or an exponent. Only called outside strings. */
+static bool is_negative_zero(const char *text, size_t len, size_t i)
+{
+	if (text[i] != '-' || i + 1 >= len || text[i + 1] != '0')
+		return false;
+	if (i + 2 == len)
+		return true;
+	char next = text[i + 2];
+	return !(next >= '0' && next <= '9') && next != '.' && next != 'e' && next != 'E';
+}
+
+/*
+ * The number of integer -0 in the text (outside strings), and, when spelled
+ * is not NULL, the text with each written -0.0 into spelled (len + 2 * count
+ * bytes). Syntax errors are left for jansson to find.
+ */
+static size_t spell_negative_zeros(const char *text, size_t len, char *spelled)
+{
+	size_t count = 0, w = 0;
+	bool in_string = false;
+	for (size_t i = 0; i < len; i++) {
+		char ch = text[i];
+		if (spelled != NULL)
+			spelled[w++] = ch;
+		if (in_string) {
+			if (ch == '\\' && i + 1 < len) {
+				if (spelled != NULL)
+					spelled[w++] = text[i + 1];
+				i++;
+			} else if (ch == '"') {
+				in_string = false;
+			}
+		} else if (ch == '"') {
+			in_string = true;
+		} else if (is_negative_zero(text, len, i)) {
+			if (spelled != NULL) {
+				memcpy(spelled + w, "0.0", 3);
+				w += 3;
+			}
+			count++;
+			i++;
+		}
+	}
+	return count;
+}
+
+/* jansson's parse, again with integers as reals when one overflows. */
+static json_t *parse(decoder *c, const char *text, size_t len, json_error_t *err)
+{
+	const size_t flags = JSON_REJECT_DUPLICATES | JSON_DECODE_ANY;
+	json_t *root = json_loadb(text, len, flags, err);
+	if (root == NULL && json_error_code(err) == json_error_numeric_overflow) {
+		/* an integer beyond 64 bits somewhere: see the top of the file */
+		c->ints_as_reals = true;
+		root = json_loadb(text, len, flags | JSON_DECODE_INT_AS_REAL, err);
+	}
+	return root;
+}
+
 int cachet__json_decode(const cachet__message_desc *d, void **out, const char *text,
 			size_t len)
 {
@@ -730,14 +795,22 @@ int cachet__json_decode(const cachet__message_desc *d, void **out, const char *t
 	if (text == NULL)
 		text = "";
 
-	const size_t flags = JSON_REJECT_DUPLICATES | JSON_DECODE_ANY;
 	decoder c = {false, CACHET_BUF_INIT};
 	json_error_t err;
-	json_t *root = json_loadb(text, len, flags, &err);
-	if (root == NULL && json_error_code(&err) == json_error_numeric_overflow) {
-		/* an integer beyond 64 bits somewhere: see the top of the file */
-		c.ints_as_reals = true;
-		root = json_loadb(text, len, flags | JSON_DECODE_INT_AS_REAL, &err);
+	json_t *root;
+	size_t zeros = spell_negative_zeros(text, len, NULL);
+	if (zeros == 0) {
+		root = parse(&c, text, len, &err);
+	} else {
+		char *spelled = cachet__malloc(len + 2 * zeros);
+		if (spelled == NULL)
+			return CACHET_ENOMEM;
+		spell_negative_zeros(text, len, spelled);
+		root = parse(&c, spelled, len + 2 * zeros, &err);
+		cachet__free(spelled);
+		/* a syntax error is reported where it is in the text as written */
+		if (root == NULL && json_error_code(&err) != json_error_out_of_memory)
+			json_decref(parse(&c, text, len, &err));
 	}
 	if (root == NULL)
 		return syntax_error(&err);
