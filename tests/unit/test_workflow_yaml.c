@@ -113,6 +113,33 @@ static void scalars_stay_text(void **state)
 	cachet__yaml_tree_free(tree);
 }
 
+/* "[]" and "{}" close before any child was kept (nothing pending yet:
+ * clang's UBSan once caught arithmetic on that NULL). */
+static void empty_containers_before_any_child(void **state)
+{
+	(void)state;
+	cachet__yaml_tree *tree = parse_ok("[]");
+	const cachet__yaml_node *root = cachet__yaml_root(tree);
+	assert_int_equal(root->kind, CACHET__YAML_SEQ);
+	assert_int_equal(root->n_items, 0);
+	assert_null(root->items);
+	cachet__yaml_tree_free(tree);
+
+	tree = parse_ok("{}");
+	root = cachet__yaml_root(tree);
+	assert_int_equal(root->kind, CACHET__YAML_MAP);
+	assert_int_equal(root->n_pairs, 0);
+	assert_null(root->pairs);
+	cachet__yaml_tree_free(tree);
+
+	tree = parse_ok("[[], {}]");
+	root = cachet__yaml_root(tree);
+	assert_int_equal(root->n_items, 2);
+	assert_int_equal(root->items[0]->n_items, 0);
+	assert_int_equal(root->items[1]->n_pairs, 0);
+	cachet__yaml_tree_free(tree);
+}
+
 static void empty_documents_have_no_root(void **state)
 {
 	(void)state;
@@ -145,6 +172,9 @@ static void refused_constructs_name_their_place(void **state)
 			   "unquoted {{...}} as a mapping: put it in quotes, \"{{inputs.a}}\")");
 	expect_parse_error("a: 1\n---\nb: 2\n",
 			   "t.yaml:2:1: a workflow file holds one YAML document, this is a second");
+	/* a key is a name: "a\0b" must not become "a" */
+	expect_parse_error("x:\n  \"a\\0b\": 1\n",
+			   "t.yaml:2:3: a mapping key cannot contain a NUL character");
 }
 
 static void syntax_errors_name_their_place(void **state)
@@ -506,6 +536,7 @@ int main(void)
 		cmocka_unit_test(nodes_carry_their_places),
 		cmocka_unit_test(scalars_stay_text),
 		cmocka_unit_test(empty_documents_have_no_root),
+		cmocka_unit_test(empty_containers_before_any_child),
 		cmocka_unit_test(refused_constructs_name_their_place),
 		cmocka_unit_test(syntax_errors_name_their_place),
 		cmocka_unit_test(duplicates_in_big_mappings),

@@ -222,6 +222,11 @@ static int attach(builder *b, cachet__yaml_node *n)
 						  ? " (YAML reads an unquoted {{...}} as a mapping: "
 						    "put it in quotes, \"{{inputs.a}}\")"
 						  : "");
+	/* keys are read as C strings: "a\0b" would silently become "a" */
+	if (f->node->kind == CACHET__YAML_MAP && (b->n_pending - f->first) % 2 == 0 &&
+	    memchr(n->text, '\0', n->len) != NULL)
+		return cachet__yaml_error(b->tree->name, n,
+					  "a mapping key cannot contain a NUL character");
 	return push_pending(b, n);
 }
 
@@ -290,7 +295,8 @@ static int close_container(builder *b)
 	frame *f = &b->stack[--b->depth];
 	cachet__yaml_node *n = f->node;
 	size_t count = b->n_pending - f->first;
-	cachet__yaml_node **kids = b->pending + f->first;
+	/* pending is NULL until a first child is kept: no arithmetic on NULL */
+	cachet__yaml_node **kids = count > 0 ? b->pending + f->first : NULL;
 
 	if (n->kind == CACHET__YAML_SEQ) {
 		n->n_items = count;
