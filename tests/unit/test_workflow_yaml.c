@@ -172,6 +172,13 @@ static void refused_constructs_name_their_place(void **state)
 			   "unquoted {{...}} as a mapping: put it in quotes, \"{{inputs.a}}\")");
 	expect_parse_error("a: 1\n---\nb: 2\n",
 			   "t.yaml:2:1: a workflow file holds one YAML document, this is a second");
+	/* the file's name is text, never a format */
+	{
+		cachet__yaml_tree *tree = NULL;
+		const char *text = "a: &x 1\n";
+		assert_cachet_error(cachet__yaml_parse(&tree, text, strlen(text), "w%s%n.yaml"),
+				    CACHET_EINVALID, "w%s%n.yaml:1:4: anchors (&x) are not supported");
+	}
 	/* a key is a name: "a\0b" must not become "a" */
 	expect_parse_error("x:\n  \"a\\0b\": 1\n",
 			   "t.yaml:2:3: a mapping key cannot contain a NUL character");

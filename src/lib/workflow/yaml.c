@@ -15,6 +15,7 @@
 #include <stdalign.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -89,25 +90,18 @@ const char *cachet__yaml_name(const cachet__yaml_tree *tree)
 
 int cachet__yaml_error(const char *name, const cachet__yaml_node *n, const char *fmt, ...)
 {
-	cachet_buf b = CACHET_BUF_INIT;
+	char what[2048];
 	va_list ap;
-	int rc;
 
-	if (n != NULL)
-		rc = cachet__buf_printf(&b, "%s:%u:%u: ", name, n->line, n->column);
-	else
-		rc = cachet__buf_printf(&b, "%s: ", name);
-	if (rc == 0)
-		rc = cachet__buf_puts(&b, fmt);
-	if (rc < 0) {
-		cachet__buf_dispose(&b);
-		return rc;
-	}
+	/* the message first, then the place: the file's name is never part of
+	 * a format ("wf%s.yaml") */
 	va_start(ap, fmt);
-	rc = cachet__error_v(CACHET_EINVALID, b.ptr, ap);
+	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	cachet__buf_dispose(&b);
-	return rc;
+	if (n != NULL)
+		return cachet__error(CACHET_EINVALID, "%s:%u:%u: %s", name, n->line, n->column,
+				     what);
+	return cachet__error(CACHET_EINVALID, "%s: %s", name, what);
 }
 
 static int error_at(const char *name, size_t line0, size_t col0, const char *fmt, ...)
