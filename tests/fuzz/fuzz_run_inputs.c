@@ -70,15 +70,14 @@ static void check_value(const char *name, const cachet_literal *lit)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	int n_lines;
-	/* lines end with '\n'; no input at all is no -i */
+	/* lines end with '\n'; an empty input is no -i at all */
 	if (size > 0 && data[size - 1] == '\n')
 		size--;
-	char **lines = fuzz_argv_split(data, size, '\n', "", &n_lines);
-	if (size == 0)
-		n_lines = 1;
-	/* run -i LINE ... workflow.yaml */
-	char **argv = calloc(2 * (size_t)n_lines + 2, sizeof *argv);
+	int split_argc;
+	char **split = fuzz_argv_split(data, size, '\n', "", &split_argc);
+	size_t n_lines = size == 0 ? 0 : (size_t)split_argc - 1; /* split[1..] */
+	/* run -i LINE ... every_type.yaml */
+	char **argv = calloc(2 * n_lines + 3, sizeof *argv);
 	char arg0[] = "run", opt[] = "-i", file[] = "every_type.yaml";
 	struct run_args a = {0};
 	cachet_literal_map *map = NULL;
@@ -87,17 +86,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (argv == NULL)
 		abort();
 	argv[argc++] = arg0;
-	for (int i = 1; i < n_lines; i++) {
+	for (size_t i = 0; i < n_lines; i++) {
 		argv[argc++] = opt;
-		argv[argc++] = lines[i];
+		argv[argc++] = split[i + 1];
 	}
 	argv[argc++] = file;
 
 	fuzz_getopt_reset();
 	int rc = parse_args(&a, argc, argv);
 	FUZZ_CHECK(rc == CLI_OK, "-i arguments were refused by the option parser");
-	FUZZ_CHECK(a.n_inputs == (size_t)n_lines - 1, "%zu -i options read as %zu",
-		   (size_t)n_lines - 1, a.n_inputs);
+	FUZZ_CHECK(a.n_inputs == n_lines, "%zu -i options read as %zu", n_lines, a.n_inputs);
 	if (read_inputs(&map, workflow, &a) == CLI_OK) {
 		FUZZ_CHECK(map->n_literals == a.n_inputs, "%zu inputs read as %zu", a.n_inputs,
 			   map->n_literals);
@@ -107,6 +105,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(a.inputs);
 	free(argv);
-	fuzz_argv_free(lines);
+	fuzz_argv_free(split);
 	return 0;
 }
