@@ -25,6 +25,8 @@ packages=(
 	jq               # CLI tests read cachet's JSON output
 	xxhash           # xxhsum: CLI tests check xxh128 digests against it
 	sqlite3          # CLI tests edit a catalog behind cachet's back
+	clang            # make fuzz: the fuzz targets are built with clang
+	libclang-rt-14-dev # make fuzz: libFuzzer and clang's sanitizer runtimes
 )
 
 if [ "${1:-}" = --list ]; then
