@@ -239,7 +239,7 @@ typedef struct cachet_put_options {
 	bool overwrite;
 	/* The dataset's "task-version" metadata (the code version); NULL: "". */
 	const char *task_version;
-	cachet_artifact_source source;
+	const cachet_artifact_source *source; /* NULL: none recorded */
 	/*
 	 * The run's inputs, to record each input's component hash (b64url of
 	 * pbhash(hashify(input))) for cachet_catalog_explain. Inputs in
@@ -259,9 +259,9 @@ typedef struct cachet_put_options {
 	const cachet_interface *iface;
 } cachet_put_options;
 
-#define CACHET_PUT_OPTIONS_VERSION 1
-#define CACHET_PUT_OPTIONS_INIT                                                        \
-	{CACHET_PUT_OPTIONS_VERSION, false, NULL, {NULL, NULL, NULL, NULL, 0}, NULL, NULL, 0, NULL}
+/* 2: the source is held by pointer, so that it can grow on its own. */
+#define CACHET_PUT_OPTIONS_VERSION 2
+#define CACHET_PUT_OPTIONS_INIT {CACHET_PUT_OPTIONS_VERSION, false, NULL, NULL, NULL, NULL, 0, NULL}
 
 typedef struct cachet_put_result {
 	cachet_cache_status status; /* POPULATED or PUT_FAILURE */

@@ -715,7 +715,8 @@ static void test_list(void **state)
 	o.ignore = ignore;
 	o.n_ignore = 1;
 	o.task_version = "abc123";
-	o.source = (cachet_artifact_source){"eproj", "edom", "exec-1", "n0", 2};
+	cachet_artifact_source source = {"eproj", "edom", "exec-1", "n0", 2};
+	o.source = &source;
 	cachet_literal_map *out = int_outputs(1);
 	put_ok(f, &a, out, &o);
 	f->now += 10;
@@ -1647,8 +1648,9 @@ static void test_option_versions(void **state)
 
 	po.version = 0;
 	assert_cachet_error(cachet_catalog_put(&p, f->cat, &k, NULL, &po), CACHET_EINVALID,
-			    "unsupported put options version 0 (this library knows 1 to 1)");
-	assert_string_equal(p.message, "unsupported put options version 0 (this library knows 1 to 1)");
+			    "unsupported put options version 0 (this library knows 1 to 2)");
+	assert_string_equal(p.message,
+			    "unsupported put options version 0 (this library knows 1 to 2)");
 	cachet_put_result_dispose(&p);
 	po = (cachet_put_options)CACHET_PUT_OPTIONS_INIT;
 	po.n_ignore = 2;

@@ -780,7 +780,7 @@ static int put_core(cachet_put_result *out, cachet_catalog *cat, const cachet_ca
 		.dataset_uuid = dataset_uuid,
 		.task_version = opts && opts->task_version ? opts->task_version : "",
 		.artifact_id = artifact_id,
-		.source = opts ? &opts->source : &no_source,
+		.source = opts && opts->source ? opts->source : &no_source,
 		.outputs = pb ? pb : "",
 		.outputs_len = pb_len,
 		.inputs = inputs_pb,
