@@ -21,8 +21,8 @@ endfunction()
 
 # cachet_header_check_target(<target> <dir>)
 #
-# For every <dir>/*.h and <dir>/sys/*.h (any depth), generates at
-# configure time a .c that includes only
+# For every header under <dir> (cachet/*.h and the implementer headers
+# cachet/sys/*.h), generates at configure time a .c that includes only
 # that header, twice (to exercise the include guard), and compiles them all
 # in the OBJECT library <target>, built by default with the project's
 # warnings.

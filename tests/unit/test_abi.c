@@ -132,8 +132,8 @@ static int ts_open_writer(cachet_store_writer **out, cachet_store_backend *b, co
 		w->u.old.v1 = (v1_writer_table){1, ts_write, ts_commit, ts_abort};
 		w->u.old.trap = trap_splice;
 	} else {
-		w->u.table = (cachet_store_writer){ts->writer_version, ts_write, ts_commit, ts_abort,
-						   ts->with_splice ? ts_splice : NULL};
+		w->u.table = (cachet_store_writer){ts->writer_version, ts_write, ts_commit,
+						   ts_abort, ts->with_splice ? ts_splice : NULL};
 	}
 	*out = &w->u.table;
 	return 0;
@@ -279,8 +279,8 @@ static void copy_through(unsigned int writer_version, bool with_splice, size_t *
 
 	ts->with_splice = with_splice;
 	assert_int_equal(cachet_store_new(&store, &ts->base), 0);
-	assert_int_equal(cachet__copy_in(NULL, store, TS_ROOT "/a/data.bin", path, path, NULL, NULL),
-			 0);
+	assert_int_equal(
+		cachet__copy_in(NULL, store, TS_ROOT "/a/data.bin", path, path, NULL, NULL), 0);
 	assert_int_equal(cachet_store_get_bytes(&got, &len, store, TS_ROOT "/a/data.bin"), 0);
 	assert_int_equal(len, 1000);
 	for (size_t i = 0; i < len; i++)
@@ -374,7 +374,8 @@ static int tc_find(cachet_catalog_backend *b, cachet_catalog_found *out,
 }
 
 static int tc_put(cachet_catalog_backend *b, cachet_catalog_put_outcome *out,
-		  const cachet_catalog_put_row *row, bool overwrite, const cachet_catalog_batch *batch)
+		  const cachet_catalog_put_row *row, bool overwrite,
+		  const cachet_catalog_batch *batch)
 {
 	tiny_catalog *tc = (tiny_catalog *)b;
 	tc_artifact *a = tc_find_key(tc, row->key);
@@ -918,7 +919,8 @@ static int rule_setup(void **state)
 
 	(void)state;
 	if (cachet_catalog_open_memory(&g.cat, NULL) < 0 ||
-	    cachet_store_backend_memory_new(&b, "mem://abi") < 0 || cachet_store_new(&g.store, b) < 0 ||
+	    cachet_store_backend_memory_new(&b, "mem://abi") < 0 ||
+	    cachet_store_new(&g.store, b) < 0 ||
 	    cachet_task_new_function(&g.task, "t", iface, no_fn, NULL) < 0 ||
 	    cachet_workflow_new(&g.wf, "w") < 0)
 		return -1;

@@ -1684,7 +1684,8 @@ static void test_option_versions(void **state)
 			    "unsupported explain options version 7 (this library knows 1 to 1)");
 	so.version = 8;
 	assert_cachet_error(cachet_catalog_get_or_reserve(&r, f->cat, &k, NULL, &so),
-			    CACHET_EINVALID, "unsupported serialize options version 8 (this library knows 1 to 1)");
+			    CACHET_EINVALID,
+			    "unsupported serialize options version 8 (this library knows 1 to 1)");
 	cachet_lookup_result_dispose(&r);
 	assert_cachet_error(cachet_catalog_get_or_reserve(&r, f->cat, &k, NULL, NULL),
 			    CACHET_EINVALID, "serialize: no options (an owner is needed)");

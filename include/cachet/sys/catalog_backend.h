@@ -151,7 +151,8 @@ struct cachet_catalog_backend {
 	const char *name;     /* "sqlite", "memory", "postgresql": for messages */
 
 	/* The artifact key's tag names; CACHET_ENOTFOUND when none. */
-	int (*find)(cachet_catalog_backend *b, cachet_catalog_found *out, const cachet_cache_key *key);
+	int (*find)(cachet_catalog_backend *b, cachet_catalog_found *out,
+		    const cachet_cache_key *key);
 	/*
 	 * One transaction: create the dataset if absent (filling an empty
 	 * task-version), then if the tag exists and !overwrite report its
@@ -159,8 +160,9 @@ struct cachet_catalog_backend {
 	 * at it, delete the artifact it replaced (replaced true), and forget
 	 * the tag's eviction record. batch (may be NULL) is written too.
 	 */
-	int (*put)(cachet_catalog_backend *b, cachet_catalog_put_outcome *out, const cachet_catalog_put_row *row,
-		   bool overwrite, const cachet_catalog_batch *batch);
+	int (*put)(cachet_catalog_backend *b, cachet_catalog_put_outcome *out,
+		   const cachet_catalog_put_row *row, bool overwrite,
+		   const cachet_catalog_batch *batch);
 	/* Write batch in a transaction of its own. */
 	int (*record)(cachet_catalog_backend *b, const cachet_catalog_batch *batch);
 	/*
@@ -172,20 +174,22 @@ struct cachet_catalog_backend {
 	 * recorded). *taken: owner holds it now and did not before.
 	 */
 	int (*reserve)(cachet_catalog_backend *b, cachet_reservation *out, char **holder,
-		       bool *taken, const cachet_cache_key *key, const cachet_catalog_reserve_args *args,
-		       const cachet_catalog_batch *batch);
+		       bool *taken, const cachet_cache_key *key,
+		       const cachet_catalog_reserve_args *args, const cachet_catalog_batch *batch);
 	/* Delete the reservation of key where the owner is owner. */
 	int (*release)(cachet_catalog_backend *b, bool *released, const cachet_cache_key *key,
 		       const char *owner, const cachet_catalog_batch *batch);
 	/* Call fn for each entry q selects. */
-	int (*list)(cachet_catalog_backend *b, const cachet_catalog_query *q, cachet_catalog_row_fn fn, void *ctx);
+	int (*list)(cachet_catalog_backend *b, const cachet_catalog_query *q,
+		    cachet_catalog_row_fn fn, void *ctx);
 	/*
 	 * One transaction: delete the artifacts refs[0..n) (and their tags),
 	 * recording for each tag an eviction (reason, detail may be NULL,
 	 * now). deleted[i] tells whether refs[i] was still there.
 	 */
 	int (*evict)(cachet_catalog_backend *b, bool *deleted, const int64_t *refs, size_t n,
-		     cachet_evict_reason reason, const char *detail, int64_t now_ms, const cachet_catalog_batch *batch);
+		     cachet_evict_reason reason, const char *detail, int64_t now_ms,
+		     const cachet_catalog_batch *batch);
 	/* The last eviction of key's tag; out->found false when none. */
 	int (*last_eviction)(cachet_catalog_backend *b, cachet_eviction_record *out,
 			     const cachet_cache_key *key);

@@ -214,7 +214,8 @@ int cachet__catalog_count(cachet_catalog *cat, const char *project, const char *
 	if (t == NULL) {
 		if (cat->n_tasks == cat->cap_tasks) {
 			size_t cap = cat->cap_tasks ? 2 * cat->cap_tasks : 4;
-			cachet_catalog_task_delta *g = cachet__reallocarray(cat->tasks, cap, sizeof *g);
+			cachet_catalog_task_delta *g =
+				cachet__reallocarray(cat->tasks, cap, sizeof *g);
 			if (g == NULL)
 				return CACHET_ENOMEM;
 			cat->tasks = g;

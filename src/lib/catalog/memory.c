@@ -317,8 +317,9 @@ static int m_find(cachet_catalog_backend *b, cachet_catalog_found *out, const ca
 	return 0;
 }
 
-static int m_put(cachet_catalog_backend *b, cachet_catalog_put_outcome *out, const cachet_catalog_put_row *row,
-		 bool overwrite, const cachet_catalog_batch *batch)
+static int m_put(cachet_catalog_backend *b, cachet_catalog_put_outcome *out,
+		 const cachet_catalog_put_row *row, bool overwrite,
+		 const cachet_catalog_batch *batch)
 {
 	memory_backend *mb = MB(b);
 	const cachet_cache_key *k = row->key;
@@ -536,7 +537,8 @@ static bool matches(const cachet_catalog_query *q, const m_row *r)
 	return true;
 }
 
-static int m_list(cachet_catalog_backend *b, const cachet_catalog_query *q, cachet_catalog_row_fn fn, void *ctx)
+static int m_list(cachet_catalog_backend *b, const cachet_catalog_query *q,
+		  cachet_catalog_row_fn fn, void *ctx)
 {
 	memory_backend *mb = MB(b);
 	m_row *rows = NULL;

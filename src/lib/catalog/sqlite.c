@@ -368,7 +368,8 @@ static int sq_record(cachet_catalog_backend *b, const cachet_catalog_batch *batc
 /* ---------------------------------------------------------------------- */
 /* Find and put                                                           */
 
-static int sq_find(cachet_catalog_backend *b, cachet_catalog_found *out, const cachet_cache_key *key)
+static int sq_find(cachet_catalog_backend *b, cachet_catalog_found *out,
+		   const cachet_cache_key *key)
 {
 	sqlite_backend *sb = SB(b);
 	sqlite3_stmt *st;
@@ -448,8 +449,9 @@ static int ensure_dataset(sqlite_backend *sb, int64_t *id, const cachet_catalog_
 	return run(sb, st, "write");
 }
 
-static int put_in_txn(sqlite_backend *sb, cachet_catalog_put_outcome *out, const cachet_catalog_put_row *row,
-		      bool overwrite, const cachet_catalog_batch *batch)
+static int put_in_txn(sqlite_backend *sb, cachet_catalog_put_outcome *out,
+		      const cachet_catalog_put_row *row, bool overwrite,
+		      const cachet_catalog_batch *batch)
 {
 	sqlite3_stmt *st;
 	int64_t ds = 0, old = 0, art;
@@ -530,8 +532,9 @@ static int put_in_txn(sqlite_backend *sb, cachet_catalog_put_outcome *out, const
 	return rc;
 }
 
-static int sq_put(cachet_catalog_backend *b, cachet_catalog_put_outcome *out, const cachet_catalog_put_row *row,
-		  bool overwrite, const cachet_catalog_batch *batch)
+static int sq_put(cachet_catalog_backend *b, cachet_catalog_put_outcome *out,
+		  const cachet_catalog_put_row *row, bool overwrite,
+		  const cachet_catalog_batch *batch)
 {
 	sqlite_backend *sb = SB(b);
 	int rc = begin(sb);
@@ -617,8 +620,8 @@ out:
 }
 
 static int sq_reserve(cachet_catalog_backend *b, cachet_reservation *out, char **holder,
-		      bool *taken, const cachet_cache_key *key, const cachet_catalog_reserve_args *args,
-		      const cachet_catalog_batch *batch)
+		      bool *taken, const cachet_cache_key *key,
+		      const cachet_catalog_reserve_args *args, const cachet_catalog_batch *batch)
 {
 	sqlite_backend *sb = SB(b);
 	*holder = NULL;
@@ -711,8 +714,8 @@ static int list_sql(cachet_buf *sql, const cachet_catalog_query *q)
 	return rc;
 }
 
-static int sq_list(cachet_catalog_backend *b, const cachet_catalog_query *q, cachet_catalog_row_fn fn,
-		   void *ctx)
+static int sq_list(cachet_catalog_backend *b, const cachet_catalog_query *q,
+		   cachet_catalog_row_fn fn, void *ctx)
 {
 	sqlite_backend *sb = SB(b);
 	const cachet_catalog_filter *f = q->filter;

@@ -365,7 +365,12 @@ static void put(cachet_run *run, run_node *n, const cachet_literal_map *outputs)
 	memset(&pr, 0, sizeof pr);
 	po.overwrite = run->opts.overwrite_cache;
 	po.task_version = task->task_version;
-	cachet_artifact_source source = {run->wf->project, run->wf->domain, run->id, n->pub.name, 0};
+	cachet_artifact_source source = {
+		.exec_project = run->wf->project,
+		.exec_domain = run->wf->domain,
+		.execution_name = run->id,
+		.exec_node = n->pub.name,
+	};
 	po.source = &source;
 	po.inputs = n->inputs;
 	po.ignore = (const char *const *)task->ignore;

@@ -12,6 +12,7 @@ int cachet__check_version(unsigned int version, unsigned int current, const char
 {
 	if (version > 0 && version <= current)
 		return 0;
-	return cachet__error(CACHET_EINVALID, "unsupported %s version %u (this library knows 1 to %u)",
-			     what, version, current);
+	return cachet__error(CACHET_EINVALID,
+			     "unsupported %s version %u (this library knows 1 to %u)", what,
+			     version, current);
 }
