@@ -20,6 +20,7 @@
  * A catalog is opened on a backend: SQLite (the default, a file in the
  * cachet home, safe for many processes on one machine) or memory (one
  * process, for tests). Every backend answers the same calls the same way.
+ * Writing another backend is described in cachet/sys/catalog_backend.h.
  *
  * Statuses are Flyte's CatalogCacheStatus values. The catalog never makes
  * a run fail: a lookup that cannot be answered is CACHE_LOOKUP_FAILURE (run
@@ -164,7 +165,7 @@ CACHET_EXTERN int cachet_catalog_flush(cachet_catalog *cat);
 /* Flush (errors go to the warning handler) and close. NULL is a no-op. */
 CACHET_EXTERN void cachet_catalog_free(cachet_catalog *cat);
 
-/* "sqlite" or "memory". */
+/* "sqlite", "memory", or the name another backend gives itself. */
 CACHET_EXTERN const char *cachet_catalog_backend_name(const cachet_catalog *cat);
 
 /* ---------------------------------------------------------------------- */

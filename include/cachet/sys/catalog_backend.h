@@ -25,7 +25,11 @@
  * Versions follow the rule of cachet/sys/store_backend.h: the library
  * accepts a table of any version from 1 to CACHET_CATALOG_BACKEND_VERSION,
  * reads only the members that version has (later members are optional
- * and marked "since version N"), and refuses newer ones.
+ * and marked "since version N"), and refuses newer ones. The structs the
+ * library hands a backend (rows to put, queries, batches) only grow at
+ * their end, so an older backend reads the part it knows; the structs a
+ * backend fills (found, put outcome, listed rows) stay as they are for
+ * a given table version.
  *
  *   version 1  every operation below
  */
@@ -79,7 +83,9 @@ typedef struct cachet_catalog_found {
 /* A reservation to get or extend (see reserve below). */
 typedef struct cachet_catalog_reserve_args {
 	const char *owner;
-	const char *holder;	 /* the asking process (holder.h); NULL: unknown */
+	const char *holder;	 /* the asking process, a string to store with the
+				  * row and give back (reserve's *holder); NULL:
+				  * unknown */
 	const char *gone_holder; /* take over a live row held by this gone process;
 				  * NULL: none */
 	int64_t heartbeat_ms;
@@ -96,7 +102,8 @@ typedef struct cachet_catalog_put_row {
 	const cachet_artifact_source *source;
 	const void *outputs;
 	size_t outputs_len;
-	const void *inputs; /* input hashes (see entry.c); NULL: none */
+	const void *inputs; /* the inputs' hashes, a blob to store and give back
+			     * in listed rows; NULL: none */
 	size_t inputs_len;
 	uint64_t size_bytes;
 	int64_t now_ms;
@@ -141,8 +148,8 @@ typedef int (*cachet_catalog_row_fn)(void *ctx, const cachet_catalog_row *row);
 typedef int (*cachet_catalog_counter_fn)(void *ctx, const char *project, const char *domain,
 					 const char *name, cachet_counter counter, uint64_t value);
 typedef int (*cachet_catalog_usage_fn)(void *ctx, const char *project, const char *domain,
-				const char *name, uint64_t n_entries, uint64_t bytes,
-				int64_t last_hit_at_ms);
+				       const char *name, uint64_t n_entries, uint64_t bytes,
+				       int64_t last_hit_at_ms);
 typedef int (*cachet_catalog_blob_fn)(void *ctx, const void *data, size_t len);
 
 typedef struct cachet_catalog_backend cachet_catalog_backend;
