@@ -273,7 +273,8 @@ int main(int argc, char **argv)
 	cachet_put_options po = CACHET_PUT_OPTIONS_INIT;
 	po.inputs = in;
 	po.task_version = "v1";
-	po.source = (cachet_artifact_source){"project", "development", "a8f2c", "n0", 0};
+	cachet_artifact_source source = {"project", "development", "a8f2c", "n0", 0};
+	po.source = &source;
 
 	printf("bench_catalog: SQLite %s, catalog in %s\n", sqlite3_libversion(), dir);
 	printf("outputs: 5 (integer, float, string, a file and a dataframe in the local store); "

@@ -169,7 +169,7 @@ static double timed_run(cachet_workflow *wf, const cachet_run_options *o, int wa
 	if (hits)
 		*hits = c.hits;
 	for (size_t i = 0; want_status >= 0 && i < cachet_run_node_count(run); i++)
-		if (cachet_run_node(run, i)->cache_status != want_status) {
+		if (cachet_run_node(run, i)->cache_status != (cachet_cache_status)want_status) {
 			fprintf(stderr, "bench_engine: node %s: %s, expected %s\n",
 				cachet_run_node(run, i)->name,
 				cachet_cache_status_name(cachet_run_node(run, i)->cache_status),

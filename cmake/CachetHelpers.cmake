@@ -21,18 +21,18 @@ endfunction()
 
 # cachet_header_check_target(<target> <dir>)
 #
-# For every <dir>/*.h, generates at configure time a .c that includes only
+# For every header under <dir> (cachet/*.h and the implementer headers
+# cachet/sys/*.h), generates at configure time a .c that includes only
 # that header, twice (to exercise the include guard), and compiles them all
 # in the OBJECT library <target>, built by default with the project's
 # warnings.
 function(cachet_header_check_target target dir)
-  file(GLOB _headers CONFIGURE_DEPENDS "${dir}/*.h")
+  file(GLOB_RECURSE _headers RELATIVE "${dir}" CONFIGURE_DEPENDS "${dir}/*.h")
   set(_sources)
-  foreach(_h ${_headers})
-    get_filename_component(_file "${_h}" NAME)
-    get_filename_component(_stem "${_h}" NAME_WE)
+  foreach(_file ${_headers})
+    string(REGEX REPLACE "\\.h$" "" _stem "${_file}")
     string(MAKE_C_IDENTIFIER "${_stem}" _id)
-    set(_c "${PROJECT_BINARY_DIR}/header-check/${_stem}_h.c")
+    set(_c "${PROJECT_BINARY_DIR}/header-check/${_id}_h.c")
     file(CONFIGURE OUTPUT "${_c}" CONTENT
 "/* generated: cachet/${_file} must compile on its own */
 #include \"cachet/${_file}\"

@@ -1,11 +1,11 @@
 # cmake -DCC=<compiler> -DINCLUDE_DIR=<dir> -P CheckPublicHeaders.cmake
 #
-# Compiles every <dir>/cachet/*.h on its own, strictly, so that a public
+# Compiles every <dir>/cachet/*.h and <dir>/cachet/sys/*.h on its own, strictly, so that a public
 # header that forgets an #include, or uses an extension, fails.
 if(NOT CC OR NOT INCLUDE_DIR)
   message(FATAL_ERROR "usage: cmake -DCC=<cc> -DINCLUDE_DIR=<dir> -P ${CMAKE_CURRENT_LIST_FILE}")
 endif()
-file(GLOB _headers "${INCLUDE_DIR}/cachet/*.h")
+file(GLOB_RECURSE _headers RELATIVE "${INCLUDE_DIR}" "${INCLUDE_DIR}/cachet/*.h")
 if(NOT _headers)
   message(FATAL_ERROR "no headers in ${INCLUDE_DIR}/cachet")
 endif()
@@ -13,16 +13,15 @@ set(_failed)
 foreach(_h ${_headers})
   execute_process(
     COMMAND "${CC}" -std=c11 -Wall -Wextra -Werror -pedantic -fsyntax-only
-            -I "${INCLUDE_DIR}" -x c "${_h}"
+            -I "${INCLUDE_DIR}" -x c "${INCLUDE_DIR}/${_h}"
     RESULT_VARIABLE _rc
     OUTPUT_VARIABLE _out
     ERROR_VARIABLE _out)
-  get_filename_component(_name "${_h}" NAME)
   if(_rc EQUAL 0)
-    message(STATUS "ok   cachet/${_name}")
+    message(STATUS "ok   ${_h}")
   else()
-    message("FAIL cachet/${_name}\n${_out}")
-    list(APPEND _failed "cachet/${_name}")
+    message("FAIL ${_h}\n${_out}")
+    list(APPEND _failed "${_h}")
   endif()
 endforeach()
 if(_failed)

@@ -20,6 +20,7 @@
  * A catalog is opened on a backend: SQLite (the default, a file in the
  * cachet home, safe for many processes on one machine) or memory (one
  * process, for tests). Every backend answers the same calls the same way.
+ * Writing another backend is described in cachet/sys/catalog_backend.h.
  *
  * Statuses are Flyte's CatalogCacheStatus values. The catalog never makes
  * a run fail: a lookup that cannot be answered is CACHE_LOOKUP_FAILURE (run
@@ -164,7 +165,7 @@ CACHET_EXTERN int cachet_catalog_flush(cachet_catalog *cat);
 /* Flush (errors go to the warning handler) and close. NULL is a no-op. */
 CACHET_EXTERN void cachet_catalog_free(cachet_catalog *cat);
 
-/* "sqlite" or "memory". */
+/* "sqlite", "memory", or the name another backend gives itself. */
 CACHET_EXTERN const char *cachet_catalog_backend_name(const cachet_catalog *cat);
 
 /* ---------------------------------------------------------------------- */
@@ -184,8 +185,8 @@ typedef struct cachet_lookup_options {
 #define CACHET_LOOKUP_OPTIONS_INIT {CACHET_LOOKUP_OPTIONS_VERSION, 0, NULL}
 
 typedef struct cachet_lookup_result {
-	int status;    /* CACHET_CACHE_HIT, _MISS or _LOOKUP_FAILURE */
-	int reason;    /* cachet_miss_reason; NONE on a hit */
+	cachet_cache_status status; /* HIT, MISS or LOOKUP_FAILURE */
+	cachet_miss_reason reason;  /* NONE on a hit */
 	char *message; /* why not a hit, one line; NULL on a hit */
 	/* On a hit: the outputs (owned by the result). */
 	cachet_literal_map *outputs;
@@ -239,7 +240,7 @@ typedef struct cachet_put_options {
 	bool overwrite;
 	/* The dataset's "task-version" metadata (the code version); NULL: "". */
 	const char *task_version;
-	cachet_artifact_source source;
+	const cachet_artifact_source *source; /* NULL: none recorded */
 	/*
 	 * The run's inputs, to record each input's component hash (b64url of
 	 * pbhash(hashify(input))) for cachet_catalog_explain. Inputs in
@@ -259,12 +260,12 @@ typedef struct cachet_put_options {
 	const cachet_interface *iface;
 } cachet_put_options;
 
-#define CACHET_PUT_OPTIONS_VERSION 1
-#define CACHET_PUT_OPTIONS_INIT                                                        \
-	{CACHET_PUT_OPTIONS_VERSION, false, NULL, {NULL, NULL, NULL, NULL, 0}, NULL, NULL, 0, NULL}
+/* 2: the source is held by pointer, so that it can grow on its own. */
+#define CACHET_PUT_OPTIONS_VERSION 2
+#define CACHET_PUT_OPTIONS_INIT {CACHET_PUT_OPTIONS_VERSION, false, NULL, NULL, NULL, NULL, 0, NULL}
 
 typedef struct cachet_put_result {
-	int status;        /* CACHET_CACHE_POPULATED or CACHET_CACHE_PUT_FAILURE */
+	cachet_cache_status status; /* POPULATED or PUT_FAILURE */
 	char *message;     /* on PUT_FAILURE: why */
 	char *artifact_id; /* the artifact the tag names now */
 	bool created;      /* a new artifact was stored */
@@ -448,9 +449,10 @@ CACHET_EXTERN void cachet_catalog_entries_dispose(cachet_catalog_entries *list);
 
 typedef struct cachet_evict_options {
 	unsigned int version;
-	/* Which entries may go: every field set must match. Nothing set (and
-	 * all false) is refused, so that a slip does not empty the cache. */
-	cachet_catalog_filter filter;
+	/* Which entries may go: every field set must match (NULL: no
+	 * filter). Nothing set (and all false) is refused, so that a slip
+	 * does not empty the cache. */
+	const cachet_catalog_filter *filter;
 	bool all;
 	/* Only entries created more than older_than_ms ago (0: any). */
 	int64_t older_than_ms;
@@ -465,14 +467,13 @@ typedef struct cachet_evict_options {
 	bool dry_run;
 } cachet_evict_options;
 
-/* 2: the filter it embeds grew (cache_version), which moved the fields
- * after it; a version-1 struct is refused rather than misread. */
-#define CACHET_EVICT_OPTIONS_VERSION 2
+/* 3: the filter is held by pointer, so that it can grow on its own. */
+#define CACHET_EVICT_OPTIONS_VERSION 3
 #define CACHET_EVICT_OPTIONS_INIT                                                      \
-	{CACHET_EVICT_OPTIONS_VERSION, CACHET_CATALOG_FILTER_INIT, false, 0, 0, false, 0, false}
+	{CACHET_EVICT_OPTIONS_VERSION, NULL, false, 0, 0, false, 0, false}
 
 typedef struct cachet_evict_result {
-	int reason;                     /* the cachet_evict_reason recorded */
+	cachet_evict_reason reason;     /* the reason recorded */
 	cachet_catalog_entries evicted; /* what went (or would go), no outputs */
 	uint64_t bytes;                 /* offloaded bytes they referenced */
 	uint64_t bytes_remaining;       /* referenced by all entries afterwards */
@@ -494,7 +495,7 @@ CACHET_EXTERN void cachet_evict_result_dispose(cachet_evict_result *res);
 /* The last eviction of a tag of a dataset. */
 typedef struct cachet_eviction_record {
 	bool found;  /* false: never evicted (or put again since) */
-	int reason;  /* cachet_evict_reason */
+	cachet_evict_reason reason;
 	int64_t at_ms;
 	char *artifact_id;
 	char *detail; /* e.g. the missing URI; may be NULL */
@@ -610,7 +611,7 @@ typedef enum cachet_input_change {
 
 typedef struct cachet_input_diff {
 	char *name;
-	int change;       /* cachet_input_change */
+	cachet_input_change change;
 	char *run_hash;   /* NULL when REMOVED */
 	char *entry_hash; /* NULL when ADDED */
 } cachet_input_diff;
@@ -632,8 +633,8 @@ typedef struct cachet_explain_candidate {
 typedef struct cachet_explanation {
 	/* What a lookup of this key would answer now (counting nothing,
 	 * evicting nothing; missing data is reported, not evicted). */
-	int status;
-	int reason;
+	cachet_cache_status status;
+	cachet_miss_reason reason;
 	char *message;
 	char *tag;                         /* this run's tag */
 	cachet_input_hash *inputs;         /* this run's component hashes */

@@ -50,7 +50,7 @@ typedef enum cachet_error_code {
 
 /* The last error recorded on this thread. */
 typedef struct cachet_error {
-	int code;            /* a cachet_error_code */
+	cachet_error_code code;
 	const char *message; /* never NULL; "" when no error was recorded */
 } cachet_error;
 

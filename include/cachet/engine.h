@@ -472,13 +472,13 @@ CACHET_EXTERN const char *cachet_run_status_name(int status);
 typedef struct cachet_node_result {
 	const char *name;  /* the node */
 	const char *task;  /* its task */
-	int status;        /* cachet_node_status */
+	cachet_node_status status;
 	/* Flyte's CatalogCacheStatus (catalog.h): DISABLED (not cached, or
 	 * --no-cache), HIT, POPULATED (missed, ran, stored), MISS (missed
 	 * and not stored: the node failed, or was cancelled), LOOKUP_FAILURE
 	 * (ran uncached), PUT_FAILURE (ran; storing failed), SKIPPED (never
 	 * looked up: an upstream failure or a cancel). */
-	int cache_status;
+	cachet_cache_status cache_status;
 	const char *cache_message; /* why a lookup or put failed, or a miss's reason */
 	/* The cache key (NULL when not cached). */
 	const char *dataset_project;
@@ -642,7 +642,7 @@ typedef struct cachet_run_record {
 	char *workflow;
 	char *project;
 	char *domain;
-	int status;            /* cachet_run_status; RUNNING in a crashed run's record */
+	cachet_run_status status; /* RUNNING in a crashed run's record */
 	int64_t started_at_ms;
 	int64_t finished_at_ms; /* 0: not finished */
 	char *dir;             /* the run's directory */

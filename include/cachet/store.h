@@ -27,9 +27,8 @@
  * A store is one generic handle (cachet_store) over a backend: a versioned
  * table of operations (cachet_store_backend). cachet ships two backends:
  * the local filesystem (file:// URIs, the default) and an in-memory one
- * (for tests and embedding). An S3-compatible one fits the same table:
- * the writer takes chunks (multipart upload parts), keys carry '/', and
- * listing is by prefix.
+ * (for tests and embedding). Writing another (S3, say) is described in
+ * cachet/sys/store_backend.h.
  */
 #ifndef CACHET_STORE_H
 #define CACHET_STORE_H
@@ -44,9 +43,19 @@ extern "C" {
 #endif
 
 /* ---------------------------------------------------------------------- */
-/* The backend interface                                                  */
+/* Backends                                                               */
 
-#define CACHET_STORE_BACKEND_VERSION 1
+/*
+ * A backend: the operations a store needs from wherever the bytes live.
+ * Opaque here; cachet/sys/store_backend.h defines it for those who
+ * implement one.
+ */
+typedef struct cachet_store_backend cachet_store_backend;
+
+/* A write in progress (cachet_store_writer_open) and a read of one object
+ * (cachet_store_reader_open). Each is used by one thread at a time. */
+typedef struct cachet_store_writer cachet_store_writer;
+typedef struct cachet_store_reader cachet_store_reader;
 
 /* What a store knows about an object. */
 typedef struct cachet_store_stat {
@@ -60,81 +69,6 @@ typedef struct cachet_store_stat {
  */
 typedef int (*cachet_store_list_fn)(const char *uri, const cachet_store_stat *st,
 				    void *payload);
-
-/*
- * A write in progress: bytes go in with write(), and the object appears
- * only at commit(). After a failed write() the caller must abort(). Used
- * by one thread at a time.
- */
-typedef struct cachet_store_writer cachet_store_writer;
-struct cachet_store_writer {
-	unsigned int version; /* CACHET_STORE_BACKEND_VERSION */
-	/* Append len bytes. A backend may buffer them (an S3 part). */
-	int (*write)(cachet_store_writer *w, const void *data, size_t len);
-	/*
-	 * Make the object visible under its URI, whole and durable,
-	 * replacing any object of that name. On failure nothing becomes
-	 * visible. Either way w is freed.
-	 */
-	int (*commit)(cachet_store_writer *w);
-	/* Discard what was written and free w. */
-	void (*abort)(cachet_store_writer *w);
-};
-
-/* A read of one object, front to back. Used by one thread at a time. */
-typedef struct cachet_store_reader cachet_store_reader;
-struct cachet_store_reader {
-	unsigned int version; /* CACHET_STORE_BACKEND_VERSION */
-	/* Read up to cap bytes into buf; *got is 0 at the end of the object. */
-	int (*read)(cachet_store_reader *r, void *buf, size_t cap, size_t *got);
-	/* Free r. */
-	void (*close)(cachet_store_reader *r);
-};
-
-/*
- * A backend: the operations a store needs from wherever the bytes live.
- * Implement it by embedding this struct first in your own and filling
- * every member (cleanup may be NULL). Every URI a backend receives has
- * already been checked by the store against the rules at the top of this
- * file. Operations may be called from several threads at once (offloading
- * a directory copies its files in parallel).
- */
-typedef struct cachet_store_backend cachet_store_backend;
-struct cachet_store_backend {
-	unsigned int version; /* CACHET_STORE_BACKEND_VERSION */
-	/* The root URI, without a trailing '/'; owned by the backend. */
-	const char *root;
-	/*
-	 * Start writing the object at uri. size_hint is the expected size
-	 * in bytes, or UINT64_MAX when unknown (an S3 backend picks its part
-	 * size from it). Nothing is visible until the writer commits.
-	 */
-	int (*open_writer)(cachet_store_writer **out, cachet_store_backend *b, const char *uri,
-			   uint64_t size_hint);
-	/* Start reading the object at uri; CACHET_ENOTFOUND when absent. */
-	int (*open_reader)(cachet_store_reader **out, cachet_store_backend *b, const char *uri);
-	/* The object's size and mtime; CACHET_ENOTFOUND when there is no
-	 * object at uri (a prefix of other objects is not an object). */
-	int (*stat)(cachet_store_stat *out, cachet_store_backend *b, const char *uri);
-	/*
-	 * Call fn for every object whose URI starts with prefix (a plain
-	 * string prefix, as S3's: "…/a" lists "…/a", "…/a/x" and "…/ab"), in
-	 * no particular order. Temporary leftovers of writes are not objects.
-	 * A prefix with no objects lists nothing and succeeds.
-	 */
-	int (*list)(cachet_store_backend *b, const char *prefix, cachet_store_list_fn fn,
-		    void *payload);
-	/* Delete the object at uri; CACHET_ENOTFOUND when absent. */
-	int (*delete_object)(cachet_store_backend *b, const char *uri);
-	/*
-	 * Remove the leftovers of failed or interrupted writes that are at
-	 * least older_than seconds old; *removed counts them. NULL when the
-	 * backend leaves none.
-	 */
-	int (*cleanup)(cachet_store_backend *b, int64_t older_than, size_t *removed);
-	/* Free the backend. */
-	void (*free)(cachet_store_backend *b);
-};
 
 /*
  * The local filesystem backend, rooted at the directory root_dir (created
@@ -166,8 +100,10 @@ typedef struct cachet_store cachet_store;
 
 /*
  * A store over backend, which it takes ownership of (also on failure,
- * when the backend is freed). CACHET_EUNSUPPORTED when the backend's
- * version is not one this library knows.
+ * when the backend is freed). The backend's version must be one this
+ * library knows (1 to CACHET_STORE_BACKEND_VERSION, else CACHET_EINVALID,
+ * see cachet/sys/store_backend.h) and it must have every required
+ * operation.
  */
 CACHET_EXTERN int cachet_store_new(cachet_store **out, cachet_store_backend *backend);
 

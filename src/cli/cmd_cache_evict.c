@@ -62,6 +62,7 @@ struct evict_args {
 	const char *home;
 	bool json;
 	cachet_evict_options ev;
+	cachet_catalog_filter filter; /* ev.filter */
 	const char *version;
 	cachet_gc_options gc;
 };
@@ -86,7 +87,7 @@ static int parse_args(struct evict_args *args, bool gc, int argc, char **argv)
 	};
 	const char *cmd = gc ? "cache gc" : "cache evict";
 	const char *usage = gc ? gc_usage : evict_usage;
-	cachet_catalog_filter *f = &args->ev.filter;
+	cachet_catalog_filter *f = &args->filter;
 	int64_t *duration = NULL;
 	const char *duration_option = NULL;
 	int c, idx = -1;
@@ -239,17 +240,20 @@ static int print_evicted(const struct evict_args *args, const cachet_evict_resul
 
 int cache_evict(int argc, char **argv)
 {
-	struct evict_args args = {.ev = CACHET_EVICT_OPTIONS_INIT};
+	struct evict_args args = {.ev = CACHET_EVICT_OPTIONS_INIT,
+				  .filter = CACHET_CATALOG_FILTER_INIT};
 	struct cache_ctx ctx = {0};
 	cachet_evict_result ev = {0};
-	int rc = parse_args(&args, false, argc, argv);
+	int rc;
 
+	args.ev.filter = &args.filter;
+	rc = parse_args(&args, false, argc, argv);
 	if (rc != CLI_OK)
 		return rc < 0 ? CLI_OK : rc;
 	if ((rc = cache_open(&ctx, args.home, args.ev.dry_run ? CACHE_READ : CACHE_WRITE)) != CLI_OK)
 		goto done;
 	if (args.version != NULL &&
-	    (rc = apply_version(&args.ev.filter, ctx.cat, args.version)) != CLI_OK)
+	    (rc = apply_version(&args.filter, ctx.cat, args.version)) != CLI_OK)
 		goto done;
 	/* One call, whatever was selected: under --max-size the least
 	 * recently used go first across all of it. */

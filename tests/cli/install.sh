@@ -7,11 +7,16 @@ trap 'rm -rf -- "$work"' EXIT
 cd "$work"
 
 cmake --install "$CACHET_BUILD" --prefix "$PWD/prefix" >/dev/null || fail "cmake --install failed"
-for f in include/cachet.h include/cachet/value.h include/cachet/engine.h lib/libcachet.a \
+for f in include/cachet.h include/cachet/value.h include/cachet/engine.h \
+	include/cachet/sys/store_backend.h include/cachet/sys/catalog_backend.h lib/libcachet.a \
 	lib/libcachet.so lib/pkgconfig/cachet.pc bin/cachet; do
 	[ -e "prefix/$f" ] || fail "not installed: $f"
 	passed=$((passed + 1))
 done
+# Before 1.0 the soname carries the minor version (docs/design.md, "ABI").
+soname=$(objdump -p prefix/lib/libcachet.so | awk '$1 == "SONAME" { print $2 }')
+[[ "$soname" =~ ^libcachet\.so\.0\.[0-9]+$ ]] || fail "soname: '$soname'"
+passed=$((passed + 1))
 
 cat >t.c <<'C'
 #include <cachet.h>

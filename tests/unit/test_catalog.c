@@ -20,6 +20,7 @@
 #include "cachet/catalog.h"
 #include "cachet/codec.h"
 #include "cachet/store.h"
+#include "cachet/sys/store_backend.h"
 #include "util/alloc.h"
 #include "util/base64.h"
 #include "util/error.h"
@@ -714,7 +715,8 @@ static void test_list(void **state)
 	o.ignore = ignore;
 	o.n_ignore = 1;
 	o.task_version = "abc123";
-	o.source = (cachet_artifact_source){"eproj", "edom", "exec-1", "n0", 2};
+	cachet_artifact_source source = {"eproj", "edom", "exec-1", "n0", 2};
+	o.source = &source;
 	cachet_literal_map *out = int_outputs(1);
 	put_ok(f, &a, out, &o);
 	f->now += 10;
@@ -850,7 +852,9 @@ static void put_sized(fixture *f, const char *name, const char *version, const c
 static void test_evict_by_tag_task_version(void **state)
 {
 	fixture *f = *state;
+	cachet_catalog_filter ef = CACHET_CATALOG_FILTER_INIT;
 	cachet_evict_options o = CACHET_EVICT_OPTIONS_INIT;
+	o.filter = &ef;
 	cachet_evict_result r;
 	cachet_eviction_record ev;
 
@@ -864,9 +868,9 @@ static void test_evict_by_tag_task_version(void **state)
 			    "evict: nothing selected (give a tag, a task, an age, a size limit, "
 			    "or all)");
 	/* by tag within a task and version; a dry run first */
-	o.filter.task = "t";
-	o.filter.dataset_version = V1;
-	o.filter.tag = "flyte_cached-a";
+	ef.task = "t";
+	ef.dataset_version = V1;
+	ef.tag = "flyte_cached-a";
 	o.dry_run = true;
 	assert_int_equal(cachet_catalog_evict(&r, f->cat, &o), 0);
 	assert_int_equal(r.evicted.n, 1);
@@ -893,15 +897,17 @@ static void test_evict_by_tag_task_version(void **state)
 	cachet_eviction_record_dispose(&ev);
 	/* by task, one version */
 	o = (cachet_evict_options)CACHET_EVICT_OPTIONS_INIT;
-	o.filter.task = "flyte_task-t";
-	o.filter.dataset_version = V2;
+	ef = (cachet_catalog_filter)CACHET_CATALOG_FILTER_INIT;
+	o.filter = &ef;
+	ef.task = "flyte_task-t";
+	ef.dataset_version = V2;
 	assert_int_equal(cachet_catalog_evict(&r, f->cat, &o), 0);
 	assert_int_equal(r.reason, CACHET_EVICT_TASK);
 	assert_int_equal(r.evicted.n, 1);
 	assert_int_equal(r.bytes, 30);
 	cachet_evict_result_dispose(&r);
 	/* by task, all versions */
-	o.filter.dataset_version = NULL;
+	ef.dataset_version = NULL;
 	assert_int_equal(cachet_catalog_evict(&r, f->cat, &o), 0);
 	assert_int_equal(r.evicted.n, 1);
 	assert_string_equal(r.evicted.entries[0].tag, "flyte_cached-b");
@@ -913,6 +919,8 @@ static void test_evict_by_tag_task_version(void **state)
 	cachet_evict_result_dispose(&r);
 	/* all */
 	o = (cachet_evict_options)CACHET_EVICT_OPTIONS_INIT;
+	ef = (cachet_catalog_filter)CACHET_CATALOG_FILTER_INIT;
+	o.filter = &ef;
 	o.all = true;
 	assert_int_equal(cachet_catalog_evict(&r, f->cat, &o), 0);
 	assert_int_equal(r.evicted.n, 1);
@@ -1046,10 +1054,12 @@ static void test_filter_cache_version(void **state)
 	assert_int_equal(count_filtered(f, "t", "1.0", VSIG), 1);
 	assert_int_equal(count_filtered(f, "t", "2.0", VSIG), 0);
 	/* an eviction by cache version takes those, and only those */
+	cachet_catalog_filter ef = CACHET_CATALOG_FILTER_INIT;
 	cachet_evict_options o = CACHET_EVICT_OPTIONS_INIT;
+	o.filter = &ef;
 	cachet_evict_result r;
-	o.filter.task = "t";
-	o.filter.cache_version = "1.0";
+	ef.task = "t";
+	ef.cache_version = "1.0";
 	assert_int_equal(cachet_catalog_evict(&r, f->cat, &o), 0);
 	assert_int_equal(r.reason, CACHET_EVICT_TASK);
 	assert_int_equal(r.evicted.n, 2);
@@ -1058,7 +1068,9 @@ static void test_filter_cache_version(void **state)
 	assert_int_equal(count_entries(f), 7);
 	/* a cache version alone is a selection */
 	o = (cachet_evict_options)CACHET_EVICT_OPTIONS_INIT;
-	o.filter.cache_version = "1.0";
+	ef = (cachet_catalog_filter)CACHET_CATALOG_FILTER_INIT;
+	o.filter = &ef;
+	ef.cache_version = "1.0";
 	assert_int_equal(cachet_catalog_evict(&r, f->cat, &o), 0);
 	assert_int_equal(r.evicted.n, 1);
 	assert_string_equal(r.evicted.entries[0].name, "flyte_task-u");
@@ -1070,7 +1082,9 @@ static void test_filter_cache_version(void **state)
 static void test_evict_cache_version_lru(void **state)
 {
 	fixture *f = *state;
+	cachet_catalog_filter ef = CACHET_CATALOG_FILTER_INIT;
 	cachet_evict_options o = CACHET_EVICT_OPTIONS_INIT;
+	o.filter = &ef;
 	cachet_evict_result r;
 	int64_t t0 = f->now;
 
@@ -1087,8 +1101,8 @@ static void test_evict_cache_version_lru(void **state)
 
 	/* 400 B referenced, at most 250 wanted: of the 1.0 entries, b (used
 	 * at t0+1000, the other dataset version) then c (t0+2000) */
-	o.filter.task = "t";
-	o.filter.cache_version = "1.0";
+	ef.task = "t";
+	ef.cache_version = "1.0";
 	o.size_limit = true;
 	o.max_bytes = 250;
 	assert_int_equal(cachet_catalog_evict(&r, f->cat, &o), 0);
@@ -1273,8 +1287,10 @@ static void test_explain(void **state)
 	assert_int_equal(ex.created_at_ms, f->now - 20);
 	cachet_lookup_result_dispose(&lr);
 	cachet_explanation_dispose(&ex);
+	cachet_catalog_filter ef = CACHET_CATALOG_FILTER_INIT;
 	cachet_evict_options o = CACHET_EVICT_OPTIONS_INIT;
-	o.filter.tag = k.tag;
+	o.filter = &ef;
+	ef.tag = k.tag;
 	cachet_evict_result r;
 	assert_int_equal(cachet_catalog_evict(&r, f->cat, &o), 0);
 	cachet_evict_result_dispose(&r);
@@ -1534,11 +1550,11 @@ static void test_bad_arguments(void **state)
 	k = key3("flyte_task-t", V1, "flyte_cached-a");
 	lo.version = 99;
 	assert_cachet_error(cachet_catalog_lookup(&r, f->cat, &k, &lo), CACHET_EINVALID,
-			    "unsupported lookup options version 99");
+			    "unsupported lookup options version 99 (this library knows 1 to 1)");
 	cachet_lookup_result_dispose(&r);
 	co.version = 7;
 	assert_cachet_error(cachet_catalog_open_memory(&cat, &co), CACHET_EINVALID,
-			    "unsupported catalog options version 7");
+			    "unsupported catalog options version 7 (this library knows 1 to 1)");
 	assert_cachet_error(cachet_catalog_open_sqlite(&cat, "", NULL), CACHET_EINVALID,
 			    "open catalog: no path");
 	/* an empty output map is a valid put, and NULL means empty */
@@ -1632,41 +1648,44 @@ static void test_option_versions(void **state)
 
 	po.version = 0;
 	assert_cachet_error(cachet_catalog_put(&p, f->cat, &k, NULL, &po), CACHET_EINVALID,
-			    "unsupported put options version 0");
-	assert_string_equal(p.message, "unsupported put options version 0");
+			    "unsupported put options version 0 (this library knows 1 to 2)");
+	assert_string_equal(p.message,
+			    "unsupported put options version 0 (this library knows 1 to 2)");
 	cachet_put_result_dispose(&p);
 	po = (cachet_put_options)CACHET_PUT_OPTIONS_INIT;
 	po.n_ignore = 2;
 	assert_cachet_error(cachet_catalog_put(&p, f->cat, &k, NULL, &po), CACHET_EINVALID,
 			    "put options: 2 ignored inputs but no list");
 	cachet_put_result_dispose(&p);
-	eo.version = 3;
+	eo.version = 4;
 	assert_cachet_error(cachet_catalog_evict(&er, f->cat, &eo), CACHET_EINVALID,
-			    "unsupported evict options version 3");
-	/* version 1 had a smaller filter in it: refused, not misread */
-	eo.version = 1;
+			    "unsupported evict options version 4 (this library knows 1 to 3)");
+	eo.version = 0;
 	eo.all = true;
 	assert_cachet_error(cachet_catalog_evict(&er, f->cat, &eo), CACHET_EINVALID,
-			    "unsupported evict options version 1");
+			    "unsupported evict options version 0 (this library knows 1 to 3)");
 	eo = (cachet_evict_options)CACHET_EVICT_OPTIONS_INIT;
-	eo.filter.version = 4;
+	cachet_catalog_filter ef = CACHET_CATALOG_FILTER_INIT;
+	ef.version = 4;
+	eo.filter = &ef;
 	assert_cachet_error(cachet_catalog_evict(&er, f->cat, &eo), CACHET_EINVALID,
-			    "unsupported catalog filter version 4");
+			    "unsupported catalog filter version 4 (this library knows 1 to 1)");
 	assert_cachet_error(cachet_catalog_evict(&er, f->cat, NULL), CACHET_EINVALID,
 			    "evict: no options");
 	go.version = 5;
 	assert_cachet_error(cachet_catalog_gc(&gr, f->cat, &go), CACHET_EINVALID,
-			    "unsupported gc options version 5");
+			    "unsupported gc options version 5 (this library knows 1 to 1)");
 	assert_cachet_error(cachet_catalog_gc(&gr, f->cat, NULL), CACHET_EINVALID, "gc: no options");
 	flt.version = 6;
 	assert_cachet_error(cachet_catalog_list(&l, f->cat, &flt, 0), CACHET_EINVALID,
-			    "unsupported catalog filter version 6");
+			    "unsupported catalog filter version 6 (this library knows 1 to 1)");
 	xo.version = 7;
 	assert_cachet_error(cachet_catalog_explain(&ex, f->cat, &k, NULL, &xo), CACHET_EINVALID,
-			    "unsupported explain options version 7");
+			    "unsupported explain options version 7 (this library knows 1 to 1)");
 	so.version = 8;
 	assert_cachet_error(cachet_catalog_get_or_reserve(&r, f->cat, &k, NULL, &so),
-			    CACHET_EINVALID, "unsupported serialize options version");
+			    CACHET_EINVALID,
+			    "unsupported serialize options version 8 (this library knows 1 to 1)");
 	cachet_lookup_result_dispose(&r);
 	assert_cachet_error(cachet_catalog_get_or_reserve(&r, f->cat, &k, NULL, NULL),
 			    CACHET_EINVALID, "serialize: no options (an owner is needed)");

@@ -319,7 +319,8 @@ static void bad_methods_are_refused(void **state)
 	cachet_hash_method m = CACHET_HASH_METHOD_INIT;
 
 	m.version = 0;
-	assert_refused(lit, NULL, &m, CACHET_EINVALID, "unknown hash method version 0");
+	assert_refused(lit, NULL, &m, CACHET_EINVALID,
+		       "unsupported hash method version 0 (this library knows 1 to 1)");
 	m.version = CACHET_HASH_METHOD_VERSION;
 	m.kind = (cachet_hash_method_kind)17;
 	assert_refused(lit, NULL, &m, CACHET_EINVALID, "unknown hash method 17");

@@ -912,9 +912,8 @@ static void backend_versions(void **state)
 	/* A backend from a future interface is refused, and freed. */
 	assert_int_equal(cachet_store_backend_memory_new(&b, "mem://v"), 0);
 	b->version = 99;
-	assert_cachet_error(cachet_store_new(&s, b), CACHET_EUNSUPPORTED,
-			    "store backend version 99 is not supported (this library knows "
-			    "version 1)");
+	assert_cachet_error(cachet_store_new(&s, b), CACHET_EINVALID,
+			    "unsupported store backend version 99 (this library knows 1 to 2)");
 	assert_null(s);
 	/* A backend missing an operation, likewise. */
 	assert_int_equal(cachet_store_backend_memory_new(&b, "mem://v"), 0);

@@ -8,6 +8,7 @@
 #include "test_helpers.h"
 
 #include "cachet/store.h"
+#include "cachet/sys/store_backend.h"
 
 #include <dirent.h>
 #include <errno.h>

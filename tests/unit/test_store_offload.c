@@ -450,9 +450,9 @@ static void wrong_kind_missing_and_special_files(void **state)
 	cachet_hash_options opts = CACHET_HASH_OPTIONS_INIT;
 	cachet_literal *lit = (cachet_literal *)1;
 	opts.version = 99;
-	assert_cachet_error(cachet_offload_path(&lit, f->store, NULL, dir, CACHET_OFFLOAD_AUTO,
-						NULL, &opts),
-			    CACHET_EUNSUPPORTED, "hash options version 99 is not supported");
+	assert_cachet_error(
+		cachet_offload_path(&lit, f->store, NULL, dir, CACHET_OFFLOAD_AUTO, NULL, &opts),
+		CACHET_EINVALID, "unsupported hash options version 99 (this library knows 1 to 1)");
 	assert_null(lit);
 	opts.version = CACHET_HASH_OPTIONS_VERSION;
 	opts.digest = (cachet_digest)7;

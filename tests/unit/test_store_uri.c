@@ -6,6 +6,7 @@
 #include "test_helpers.h"
 
 #include "cachet/store.h"
+#include "cachet/sys/store_backend.h"
 #include "store/uri.h"
 #include "util/alloc.h"
 

@@ -313,8 +313,10 @@ static void files_and_options(void **state)
 
 	cachet_workflow_load_options opts = CACHET_WORKFLOW_LOAD_OPTIONS_INIT;
 	opts.version = 99;
-	assert_cachet_error(cachet_workflow_load_buffer(&wf, seed, strlen(seed), "w", NULL, &opts),
-			    CACHET_EINVALID, "unknown workflow load options version 99");
+	assert_cachet_error(
+		cachet_workflow_load_buffer(&wf, seed, strlen(seed), "w", NULL, &opts),
+		CACHET_EINVALID,
+		"unsupported workflow load options version 99 (this library knows 1 to 1)");
 }
 
 static void a_big_generated_workflow(void **state)

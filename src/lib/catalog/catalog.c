@@ -16,6 +16,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/version.h"
 #include "util/warning.h"
 
 #include <errno.h>
@@ -29,16 +30,46 @@
 /* ---------------------------------------------------------------------- */
 /* Opening and closing                                                    */
 
-int cachet__catalog_open(cachet_catalog **out, cachet__catalog_backend *b,
-			 const cachet_catalog_options *opts)
+static int check_options(const cachet_catalog_options *opts)
+{
+	if (opts == NULL)
+		return 0;
+	return cachet__check_version(opts->version, CACHET_CATALOG_OPTIONS_VERSION,
+				     "catalog options");
+}
+
+/* Whether b has every operation of version 1. */
+static bool backend_complete(const cachet_catalog_backend *b)
+{
+	return b->name && b->find && b->put && b->record && b->reserve && b->release && b->list &&
+	       b->evict && b->last_eviction && b->counters && b->usage && b->each_outputs &&
+	       b->read_only;
+}
+
+int cachet_catalog_open_backend(cachet_catalog **out, cachet_catalog_backend *b,
+				const cachet_catalog_options *opts)
 {
 	cachet_catalog *cat;
+	int rc;
 
+	if (out == NULL || b == NULL) {
+		if (b != NULL && b->free != NULL)
+			b->free(b);
+		return cachet__error(CACHET_EINVALID, "open catalog: no %s",
+				     out ? "backend" : "output pointer");
+	}
 	*out = NULL;
-	if (b->version != CACHET__CATALOG_BACKEND_VERSION) {
-		b->free(b);
-		return cachet__error(CACHET_EUNSUPPORTED, "catalog backend version %u is not supported",
-				     b->version);
+	if ((rc = cachet__check_version(b->version, CACHET_CATALOG_BACKEND_VERSION,
+					"catalog backend")) < 0 ||
+	    (rc = check_options(opts)) < 0) {
+		if (b->free)
+			b->free(b);
+		return rc;
+	}
+	if (!backend_complete(b) || b->free == NULL) {
+		if (b->free)
+			b->free(b);
+		return cachet__error(CACHET_EINVALID, "catalog backend lacks an operation");
 	}
 	cat = cachet__calloc(1, sizeof *cat);
 	if (cat == NULL) {
@@ -69,18 +100,10 @@ int cachet__catalog_open(cachet_catalog **out, cachet__catalog_backend *b,
 	return 0;
 }
 
-static int check_options(const cachet_catalog_options *opts)
-{
-	if (opts && opts->version != CACHET_CATALOG_OPTIONS_VERSION)
-		return cachet__error(CACHET_EINVALID, "unsupported catalog options version %u",
-				     opts->version);
-	return 0;
-}
-
 int cachet_catalog_open_sqlite(cachet_catalog **out, const char *path,
 			       const cachet_catalog_options *opts)
 {
-	cachet__catalog_backend *b;
+	cachet_catalog_backend *b;
 	int rc;
 
 	if (out == NULL || path == NULL || *path == '\0')
@@ -94,13 +117,13 @@ int cachet_catalog_open_sqlite(cachet_catalog **out, const char *path,
 							? opts->busy_timeout_ms
 							: CACHET__BUSY_DEFAULT_MS);
 	if (rc == 0)
-		rc = cachet__catalog_open(out, b, opts);
+		rc = cachet_catalog_open_backend(out, b, opts);
 	return rc;
 }
 
 int cachet_catalog_open_memory(cachet_catalog **out, const cachet_catalog_options *opts)
 {
-	cachet__catalog_backend *b;
+	cachet_catalog_backend *b;
 	int rc;
 
 	if (out == NULL)
@@ -110,7 +133,7 @@ int cachet_catalog_open_memory(cachet_catalog **out, const cachet_catalog_option
 	if (rc == 0)
 		rc = cachet__catalog_memory_new(&b);
 	if (rc == 0)
-		rc = cachet__catalog_open(out, b, opts);
+		rc = cachet_catalog_open_backend(out, b, opts);
 	return rc;
 }
 
@@ -164,7 +187,7 @@ static void mark_pending(cachet_catalog *cat)
 	}
 }
 
-static bool task_is(const cachet__task_delta *t, const char *project, const char *domain,
+static bool task_is(const cachet_catalog_task_delta *t, const char *project, const char *domain,
 		    const char *name)
 {
 	return strcmp(t->name, name) == 0 && strcmp(t->project, project) == 0 &&
@@ -174,7 +197,7 @@ static bool task_is(const cachet__task_delta *t, const char *project, const char
 int cachet__catalog_count(cachet_catalog *cat, const char *project, const char *domain,
 			  const char *name, int counter, uint64_t n)
 {
-	cachet__task_delta *t = NULL;
+	cachet_catalog_task_delta *t = NULL;
 
 	project = project ? project : "";
 	domain = domain ? domain : "";
@@ -191,7 +214,8 @@ int cachet__catalog_count(cachet_catalog *cat, const char *project, const char *
 	if (t == NULL) {
 		if (cat->n_tasks == cat->cap_tasks) {
 			size_t cap = cat->cap_tasks ? 2 * cat->cap_tasks : 4;
-			cachet__task_delta *g = cachet__reallocarray(cat->tasks, cap, sizeof *g);
+			cachet_catalog_task_delta *g =
+				cachet__reallocarray(cat->tasks, cap, sizeof *g);
 			if (g == NULL)
 				return CACHET_ENOMEM;
 			cat->tasks = g;
@@ -233,18 +257,18 @@ static int record_hit(cachet_catalog *cat, int64_t ref, int64_t at_ms)
 	}
 	if (cat->n_hits == cat->cap_hits) {
 		size_t cap = cat->cap_hits ? 2 * cat->cap_hits : 16;
-		cachet__hit_delta *g = cachet__reallocarray(cat->hits, cap, sizeof *g);
+		cachet_catalog_hit_delta *g = cachet__reallocarray(cat->hits, cap, sizeof *g);
 		if (g == NULL)
 			return CACHET_ENOMEM;
 		cat->hits = g;
 		cat->cap_hits = cap;
 	}
-	cat->hits[cat->n_hits++] = (cachet__hit_delta){ref, at_ms, 1};
+	cat->hits[cat->n_hits++] = (cachet_catalog_hit_delta){ref, at_ms, 1};
 	mark_pending(cat);
 	return 0;
 }
 
-void cachet__catalog_pending(cachet_catalog *cat, cachet__batch *out)
+void cachet__catalog_pending(cachet_catalog *cat, cachet_catalog_batch *out)
 {
 	out->tasks = cat->tasks;
 	out->n_tasks = cat->n_tasks;
@@ -263,7 +287,7 @@ void cachet__catalog_pending_clear(cachet_catalog *cat)
 
 int cachet__catalog_flush_due(cachet_catalog *cat, bool force)
 {
-	cachet__batch batch;
+	cachet_catalog_batch batch;
 	int rc;
 
 	if (cat->pending_since_ms == 0)
@@ -383,10 +407,14 @@ int cachet__check_key(const cachet_cache_key *key)
 
 static int check_lookup_options(const cachet_lookup_options *opts)
 {
-	if (opts && opts->version != CACHET_LOOKUP_OPTIONS_VERSION)
-		return cachet__error(CACHET_EINVALID, "unsupported lookup options version %u",
-				     opts->version);
-	if (opts && opts->max_age_ms < 0)
+	int rc;
+
+	if (opts == NULL)
+		return 0;
+	if ((rc = cachet__check_version(opts->version, CACHET_LOOKUP_OPTIONS_VERSION,
+					"lookup options")) < 0)
+		return rc;
+	if (opts->max_age_ms < 0)
 		return cachet__error(CACHET_EINVALID, "maximum cache age %lld ms is negative",
 				     (long long)opts->max_age_ms);
 	return 0;
@@ -462,7 +490,7 @@ static int lookup_core(cachet_lookup_result *out, cachet_catalog *cat,
 		       const cachet_cache_key *key, const cachet_lookup_options *opts, bool peek,
 		       int64_t *hit_ref)
 {
-	cachet__found f;
+	cachet_catalog_found f;
 	cachet_literal_map *outputs = NULL;
 	missing_ctx mc = {cat, NULL, NULL, NULL};
 	int64_t now = cachet__catalog_now(cat);
@@ -541,7 +569,7 @@ static int lookup_core(cachet_lookup_result *out, cachet_catalog *cat,
 		if (peek) {
 			set_message(&out->message, "%s", what);
 		} else {
-			cachet__batch batch;
+			cachet_catalog_batch batch;
 			bool deleted = false;
 			cachet__catalog_pending(cat, &batch);
 			rc = cat->b->evict(cat->b, &deleted, &ref, 1, CACHET_EVICT_MISSING_DATA, mc.uri,
@@ -680,10 +708,14 @@ static int measure_uri(void *ctx, const char *name, char **uri)
 
 static int check_put_options(const cachet_put_options *opts)
 {
-	if (opts && opts->version != CACHET_PUT_OPTIONS_VERSION)
-		return cachet__error(CACHET_EINVALID, "unsupported put options version %u",
-				     opts->version);
-	if (opts && opts->n_ignore > 0 && opts->ignore == NULL)
+	int rc;
+
+	if (opts == NULL)
+		return 0;
+	if ((rc = cachet__check_version(opts->version, CACHET_PUT_OPTIONS_VERSION,
+					"put options")) < 0)
+		return rc;
+	if (opts->n_ignore > 0 && opts->ignore == NULL)
 		return cachet__error(CACHET_EINVALID, "put options: %zu ignored inputs but no list",
 				     opts->n_ignore);
 	return 0;
@@ -701,8 +733,8 @@ static int put_core(cachet_put_result *out, cachet_catalog *cat, const cachet_ca
 	size_t n_hashes = 0;
 	char artifact_id[37], dataset_uuid[37];
 	size_ctx sc = {cat, 0};
-	cachet__put_outcome oc;
-	cachet__batch batch;
+	cachet_catalog_put_outcome oc;
+	cachet_catalog_batch batch;
 	int rc;
 
 	memset(&oc, 0, sizeof oc);
@@ -744,12 +776,12 @@ static int put_core(cachet_put_result *out, cachet_catalog *cat, const cachet_ca
 	if (rc < 0)
 		goto done;
 
-	cachet__put_row row = {
+	cachet_catalog_put_row row = {
 		.key = key,
 		.dataset_uuid = dataset_uuid,
 		.task_version = opts && opts->task_version ? opts->task_version : "",
 		.artifact_id = artifact_id,
-		.source = opts ? &opts->source : &no_source,
+		.source = opts && opts->source ? opts->source : &no_source,
 		.outputs = pb ? pb : "",
 		.outputs_len = pb_len,
 		.inputs = inputs_pb,
@@ -838,7 +870,7 @@ static const char *self_holder(cachet_catalog *cat)
 static int reserve_core(cachet_reservation *out, cachet_catalog *cat, const cachet_cache_key *key,
 			const char *owner, int64_t heartbeat_ms)
 {
-	cachet__batch batch;
+	cachet_catalog_batch batch;
 	bool taken = false;
 	char *holder = NULL;
 	int64_t now = cachet__catalog_now(cat);
@@ -852,7 +884,7 @@ static int reserve_core(cachet_reservation *out, cachet_catalog *cat, const cach
 		return cachet__error(CACHET_EINVALID, "reserve: no owner id");
 	if (heartbeat_ms <= 0 || heartbeat_ms > cat->max_heartbeat_ms)
 		heartbeat_ms = cat->max_heartbeat_ms;
-	cachet__reserve_args args = {owner, self_holder(cat), NULL, heartbeat_ms,
+	cachet_catalog_reserve_args args = {owner, self_holder(cat), NULL, heartbeat_ms,
 				     now + heartbeat_ms * cat->grace_multiplier, now};
 	cachet__catalog_pending(cat, &batch);
 	rc = cat->b->reserve(cat->b, out, &holder, &taken, key, &args, &batch);
@@ -895,7 +927,7 @@ int cachet_catalog_reserve(cachet_reservation *out, cachet_catalog *cat,
 
 int cachet_catalog_release(cachet_catalog *cat, const cachet_cache_key *key, const char *owner)
 {
-	cachet__batch batch;
+	cachet_catalog_batch batch;
 	bool released = false;
 	int rc;
 
@@ -949,10 +981,13 @@ int cachet_catalog_get_or_reserve(cachet_lookup_result *out, cachet_catalog *cat
 	if (out == NULL)
 		return cachet__error(CACHET_EINVALID, "lookup: no result pointer");
 	rc = lookup_start(out, cat, key, lookup);
-	if (rc == 0 && (opts == NULL || opts->version != CACHET_SERIALIZE_OPTIONS_VERSION))
+	if (rc == 0 && opts == NULL)
 		rc = lookup_error(out, cachet__error(CACHET_EINVALID,
-						     opts ? "unsupported serialize options version"
-							  : "serialize: no options (an owner is needed)"));
+						     "serialize: no options (an owner is needed)"));
+	if (rc == 0)
+		rc = lookup_error(out, cachet__check_version(opts->version,
+							     CACHET_SERIALIZE_OPTIONS_VERSION,
+							     "serialize options"));
 	if (rc == 0 && (opts->owner == NULL || *opts->owner == '\0'))
 		rc = lookup_error(out, cachet__error(CACHET_EINVALID, "serialize: no owner id"));
 	if (rc < 0)

@@ -12,6 +12,7 @@
 #include "util/base64.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/version.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -198,7 +199,7 @@ void cachet__entry_dispose(cachet_catalog_entry *e)
 	memset(e, 0, sizeof *e);
 }
 
-int cachet__entry_from_row(cachet_catalog_entry *e, const cachet__row *r)
+int cachet__entry_from_row(cachet_catalog_entry *e, const cachet_catalog_row *r)
 {
 	int rc = 0;
 
@@ -258,7 +259,7 @@ typedef struct collect_ctx {
 	size_t cap;
 } collect_ctx;
 
-static int collect(void *ctx, const cachet__row *row)
+static int collect(void *ctx, const cachet_catalog_row *row)
 {
 	collect_ctx *cc = ctx;
 	cachet_catalog_entries *l = cc->list;
@@ -287,10 +288,10 @@ int cachet_catalog_list(cachet_catalog_entries *out, cachet_catalog *cat,
 		return cachet__error(CACHET_EINVALID, "list: no %s", out ? "catalog" : "result pointer");
 	out->entries = NULL;
 	out->n = 0;
-	if (filter && filter->version != CACHET_CATALOG_FILTER_VERSION)
-		return cachet__error(CACHET_EINVALID, "unsupported catalog filter version %u",
-				     filter->version);
-	cachet__query q = {
+	if (filter && (rc = cachet__check_version(filter->version, CACHET_CATALOG_FILTER_VERSION,
+						  "catalog filter")) < 0)
+		return rc;
+	cachet_catalog_query q = {
 		.filter = filter,
 		.with_outputs = (flags & CACHET_ENTRY_OUTPUTS) != 0,
 		.with_inputs = (flags & CACHET_ENTRY_INPUTS) != 0,

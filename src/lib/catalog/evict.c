@@ -11,6 +11,7 @@
 #include "catalog/internal.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/version.h"
 
 #include <string.h>
 
@@ -22,7 +23,7 @@ typedef struct pick_ctx {
 	uint64_t to_free; /* with a size limit: bytes still to free */
 } pick_ctx;
 
-static int pick(void *ctx, const cachet__row *row)
+static int pick(void *ctx, const cachet_catalog_row *row)
 {
 	pick_ctx *pc = ctx;
 	cachet_catalog_entries *l = &pc->res->evicted;
@@ -60,23 +61,25 @@ static int sum_usage(void *ctx, const char *project, const char *domain, const c
 
 static bool filter_set(const cachet_catalog_filter *f)
 {
-	return f->project || f->domain || f->task || f->dataset_version || f->tag ||
-	       f->artifact_id || f->cache_version;
+	return f && (f->project || f->domain || f->task || f->dataset_version || f->tag ||
+	       f->artifact_id || f->cache_version);
 }
 
 static int check_options(const cachet_evict_options *o)
 {
+	int rc;
+
 	if (o == NULL)
 		return cachet__error(CACHET_EINVALID, "evict: no options");
-	if (o->version != CACHET_EVICT_OPTIONS_VERSION)
-		return cachet__error(CACHET_EINVALID, "unsupported evict options version %u",
-				     o->version);
-	if (o->filter.version != CACHET_CATALOG_FILTER_VERSION)
-		return cachet__error(CACHET_EINVALID, "unsupported catalog filter version %u",
-				     o->filter.version);
+	if ((rc = cachet__check_version(o->version, CACHET_EVICT_OPTIONS_VERSION,
+					"evict options")) < 0 ||
+	    (o->filter && (rc = cachet__check_version(o->filter->version,
+						      CACHET_CATALOG_FILTER_VERSION,
+						      "catalog filter")) < 0))
+		return rc;
 	if (o->older_than_ms < 0 || o->unused_for_ms < 0)
 		return cachet__error(CACHET_EINVALID, "evict: an age is negative");
-	if (!o->all && !filter_set(&o->filter) && o->older_than_ms == 0 && o->unused_for_ms == 0 &&
+	if (!o->all && !filter_set(o->filter) && o->older_than_ms == 0 && o->unused_for_ms == 0 &&
 	    !o->size_limit)
 		return cachet__error(CACHET_EINVALID,
 				     "evict: nothing selected (give a tag, a task, an age, a size "
@@ -101,16 +104,17 @@ int cachet_catalog_evict(cachet_evict_result *out, cachet_catalog *cat,
 	if (!opts->dry_run && cat->b->read_only(cat->b))
 		return cachet__error(CACHET_EIO, "cannot evict: the catalog is read-only");
 
+	const cachet_catalog_filter *f = opts->filter;
 	int64_t now = cachet__catalog_now(cat);
 	out->reason = opts->size_limit				     ? CACHET_EVICT_SIZE
 		      : opts->older_than_ms || opts->unused_for_ms ? CACHET_EVICT_AGE
-		      : opts->filter.tag || opts->filter.artifact_id ? CACHET_EVICT_TAG
+		      : f && (f->tag || f->artifact_id)		     ? CACHET_EVICT_TAG
 								       : CACHET_EVICT_TASK;
 	rc = cat->b->usage(cat->b, sum_usage, &total);
 	if (rc < 0)
 		goto fail;
-	cachet__query q = {
-		.filter = filter_set(&opts->filter) || opts->filter.limit ? &opts->filter : NULL,
+	cachet_catalog_query q = {
+		.filter = filter_set(f) || (f && f->limit) ? f : NULL,
 		.created_before = opts->older_than_ms ? now - opts->older_than_ms : 0,
 		.used_before = opts->unused_for_ms ? now - opts->unused_for_ms : 0,
 		.lru = opts->size_limit,
@@ -125,7 +129,7 @@ int cachet_catalog_evict(cachet_evict_result *out, cachet_catalog *cat,
 
 	cachet_catalog_entries *l = &out->evicted;
 	if (!opts->dry_run && l->n > 0) {
-		cachet__batch batch;
+		cachet_catalog_batch batch;
 		deleted = cachet__calloc(l->n, sizeof *deleted);
 		if (deleted == NULL) {
 			rc = CACHET_ENOMEM;

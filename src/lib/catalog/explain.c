@@ -12,6 +12,7 @@
 #include "catalog/internal.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/version.h"
 
 #include <string.h>
 
@@ -97,7 +98,7 @@ static int nearer(const cachet_explain_candidate *a, const cachet_explain_candid
 	return 0;
 }
 
-static int consider(void *ctx, const cachet__row *row)
+static int consider(void *ctx, const cachet_catalog_row *row)
 {
 	explain_ctx *ec = ctx;
 	cachet_explanation *ex = ec->ex;
@@ -156,9 +157,9 @@ int cachet_catalog_explain(cachet_explanation *out, cachet_catalog *cat,
 				     out ? "catalog" : "result pointer");
 	memset(out, 0, sizeof *out);
 	memset(&peek, 0, sizeof peek);
-	if (opts && opts->version != CACHET_EXPLAIN_OPTIONS_VERSION)
-		return cachet__error(CACHET_EINVALID, "unsupported explain options version %u",
-				     opts->version);
+	if (opts && (rc = cachet__check_version(opts->version, CACHET_EXPLAIN_OPTIONS_VERSION,
+						"explain options")) < 0)
+		return rc;
 	rc = cachet__check_key(key);
 	if (rc < 0)
 		return rc;
@@ -198,7 +199,7 @@ int cachet_catalog_explain(cachet_explanation *out, cachet_catalog *cat,
 	f.project = key->project;
 	f.domain = key->domain;
 	f.task = key->name;
-	cachet__query q = {.filter = &f, .with_inputs = true};
+	cachet_catalog_query q = {.filter = &f, .with_inputs = true};
 	explain_ctx ec = {out, key, max};
 	rc = cat->b->list(cat->b, &q, consider, &ec);
 	if (rc < 0)

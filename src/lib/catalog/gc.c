@@ -13,6 +13,7 @@
 #include "cachet/codec.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/version.h"
 #include "util/warning.h"
 
 #include <stdlib.h>
@@ -162,9 +163,9 @@ int cachet_catalog_gc(cachet_gc_result *out, cachet_catalog *cat, const cachet_g
 	memset(out, 0, sizeof *out);
 	if (opts == NULL)
 		return cachet__error(CACHET_EINVALID, "gc: no options");
-	if (opts->version != CACHET_GC_OPTIONS_VERSION)
-		return cachet__error(CACHET_EINVALID, "unsupported gc options version %u",
-				     opts->version);
+	if ((rc = cachet__check_version(opts->version, CACHET_GC_OPTIONS_VERSION,
+					"gc options")) < 0)
+		return rc;
 	if (opts->grace_ms < 0)
 		return cachet__error(CACHET_EINVALID, "gc: the grace period is negative");
 	if (cat->store == NULL)

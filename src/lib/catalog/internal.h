@@ -18,7 +18,7 @@
 #define CACHET__PENDING_HITS_MAX 256 /* flush when this many artifacts were hit */
 
 struct cachet_catalog {
-	cachet__catalog_backend *b;
+	cachet_catalog_backend *b;
 	cachet_store *store;
 	const char *store_root; /* owned by the store */
 	size_t store_root_len;
@@ -31,10 +31,10 @@ struct cachet_catalog {
 	bool flush_warned;
 
 	/* Hit bookkeeping not yet written (see cachet_catalog_options). */
-	cachet__task_delta *tasks;
+	cachet_catalog_task_delta *tasks;
 	size_t n_tasks, cap_tasks;
 	size_t last_task; /* where the last count went: the next one likely too */
-	cachet__hit_delta *hits;
+	cachet_catalog_hit_delta *hits;
 	size_t n_hits, cap_hits;
 	int64_t pending_since_ms; /* 0: nothing pending */
 
@@ -50,7 +50,7 @@ int64_t cachet__catalog_now(cachet_catalog *cat);
 int cachet__catalog_count(cachet_catalog *cat, const char *project, const char *domain,
 			  const char *name, int counter, uint64_t n);
 /* The pending bookkeeping as a batch to write; clear it once written. */
-void cachet__catalog_pending(cachet_catalog *cat, cachet__batch *out);
+void cachet__catalog_pending(cachet_catalog *cat, cachet_catalog_batch *out);
 void cachet__catalog_pending_clear(cachet_catalog *cat);
 /* Write pending bookkeeping if it is due (or always, with force). A
  * failure is warned about (once per handle) and returned. */
@@ -101,7 +101,7 @@ int cachet__input_hashes_encode(char **out, size_t *len, const cachet_input_hash
 int cachet__input_hashes_decode(cachet_input_hash **out, size_t *n, const void *data,
 				size_t len);
 /* A listed row as a public entry (all strings copied). */
-int cachet__entry_from_row(cachet_catalog_entry *out, const cachet__row *row);
+int cachet__entry_from_row(cachet_catalog_entry *out, const cachet_catalog_row *row);
 void cachet__entry_dispose(cachet_catalog_entry *e);
 /* A new uuid4 string ("xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx") into out. */
 int cachet__uuid4(char out[37]);

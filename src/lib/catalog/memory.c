@@ -50,7 +50,7 @@ typedef struct m_reservation {
 typedef struct m_eviction {
 	int64_t dataset;
 	char *tag, *uuid, *detail;
-	int reason;
+	cachet_evict_reason reason;
 	int64_t at;
 } m_eviction;
 
@@ -68,7 +68,7 @@ typedef struct m_counter {
 	}
 
 typedef struct memory_backend {
-	cachet__catalog_backend base;
+	cachet_catalog_backend base;
 	ARRAY(m_dataset) datasets;
 	ARRAY(m_artifact) artifacts;
 	ARRAY(m_tag) tags;
@@ -78,7 +78,7 @@ typedef struct memory_backend {
 	int64_t next_id;
 } memory_backend;
 
-static memory_backend *MB(cachet__catalog_backend *b)
+static memory_backend *MB(cachet_catalog_backend *b)
 {
 	return (memory_backend *)b;
 }
@@ -249,12 +249,12 @@ static void delete_artifact(memory_backend *mb, int64_t id)
 /* ---------------------------------------------------------------------- */
 /* Bookkeeping                                                            */
 
-static int apply_batch(memory_backend *mb, const cachet__batch *batch)
+static int apply_batch(memory_backend *mb, const cachet_catalog_batch *batch)
 {
 	if (batch == NULL)
 		return 0;
 	for (size_t i = 0; i < batch->n_tasks; i++) {
-		const cachet__task_delta *t = &batch->tasks[i];
+		const cachet_catalog_task_delta *t = &batch->tasks[i];
 		for (int c = 0; c < CACHET_COUNTER_COUNT; c++) {
 			if (t->d[c] == 0)
 				continue;
@@ -292,7 +292,7 @@ static int apply_batch(memory_backend *mb, const cachet__batch *batch)
 	return 0;
 }
 
-static int m_record(cachet__catalog_backend *b, const cachet__batch *batch)
+static int m_record(cachet_catalog_backend *b, const cachet_catalog_batch *batch)
 {
 	return apply_batch(MB(b), batch);
 }
@@ -300,7 +300,7 @@ static int m_record(cachet__catalog_backend *b, const cachet__batch *batch)
 /* ---------------------------------------------------------------------- */
 /* Find and put                                                           */
 
-static int m_find(cachet__catalog_backend *b, cachet__found *out, const cachet_cache_key *key)
+static int m_find(cachet_catalog_backend *b, cachet_catalog_found *out, const cachet_cache_key *key)
 {
 	memory_backend *mb = MB(b);
 	m_dataset *d = dataset_of(mb, key);
@@ -317,8 +317,9 @@ static int m_find(cachet__catalog_backend *b, cachet__found *out, const cachet_c
 	return 0;
 }
 
-static int m_put(cachet__catalog_backend *b, cachet__put_outcome *out, const cachet__put_row *row,
-		 bool overwrite, const cachet__batch *batch)
+static int m_put(cachet_catalog_backend *b, cachet_catalog_put_outcome *out,
+		 const cachet_catalog_put_row *row, bool overwrite,
+		 const cachet_catalog_batch *batch)
 {
 	memory_backend *mb = MB(b);
 	const cachet_cache_key *k = row->key;
@@ -406,9 +407,9 @@ static int m_put(cachet__catalog_backend *b, cachet__put_outcome *out, const cac
 /* ---------------------------------------------------------------------- */
 /* Reservations                                                           */
 
-static int m_reserve(cachet__catalog_backend *b, cachet_reservation *out, char **holder,
-		     bool *taken, const cachet_cache_key *key, const cachet__reserve_args *a,
-		     const cachet__batch *batch)
+static int m_reserve(cachet_catalog_backend *b, cachet_reservation *out, char **holder,
+		     bool *taken, const cachet_cache_key *key, const cachet_catalog_reserve_args *a,
+		     const cachet_catalog_batch *batch)
 {
 	memory_backend *mb = MB(b);
 	m_reservation *r;
@@ -460,8 +461,8 @@ static int m_reserve(cachet__catalog_backend *b, cachet_reservation *out, char *
 	return apply_batch(mb, batch);
 }
 
-static int m_release(cachet__catalog_backend *b, bool *released, const cachet_cache_key *key,
-		     const char *owner, const cachet__batch *batch)
+static int m_release(cachet_catalog_backend *b, bool *released, const cachet_cache_key *key,
+		     const char *owner, const cachet_catalog_batch *batch)
 {
 	memory_backend *mb = MB(b);
 	m_reservation *r = reservation_of(mb, key);
@@ -508,7 +509,7 @@ static int cmp_lru(const void *pa, const void *pb)
 	return x->a->id < y->a->id ? -1 : x->a->id > y->a->id;
 }
 
-static bool matches(const cachet__query *q, const m_row *r)
+static bool matches(const cachet_catalog_query *q, const m_row *r)
 {
 	const cachet_catalog_filter *f = q->filter;
 	if (f) {
@@ -536,7 +537,8 @@ static bool matches(const cachet__query *q, const m_row *r)
 	return true;
 }
 
-static int m_list(cachet__catalog_backend *b, const cachet__query *q, cachet__row_fn fn, void *ctx)
+static int m_list(cachet_catalog_backend *b, const cachet_catalog_query *q,
+		  cachet_catalog_row_fn fn, void *ctx)
 {
 	memory_backend *mb = MB(b);
 	m_row *rows = NULL;
@@ -558,7 +560,7 @@ static int m_list(cachet__catalog_backend *b, const cachet__query *q, cachet__ro
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const m_artifact *a = rows[i].a;
 		const m_dataset *d = rows[i].d;
-		cachet__row r = {
+		cachet_catalog_row r = {
 			.ref = a->id,
 			.project = d->project,
 			.domain = d->domain,
@@ -591,8 +593,9 @@ static int m_list(cachet__catalog_backend *b, const cachet__query *q, cachet__ro
 /* ---------------------------------------------------------------------- */
 /* Eviction                                                               */
 
-static int m_evict(cachet__catalog_backend *b, bool *deleted, const int64_t *refs, size_t n,
-		   int reason, const char *detail, int64_t now_ms, const cachet__batch *batch)
+static int m_evict(cachet_catalog_backend *b, bool *deleted, const int64_t *refs, size_t n,
+		   cachet_evict_reason reason, const char *detail, int64_t now_ms,
+		   const cachet_catalog_batch *batch)
 {
 	memory_backend *mb = MB(b);
 
@@ -626,7 +629,7 @@ static int m_evict(cachet__catalog_backend *b, bool *deleted, const int64_t *ref
 	return apply_batch(mb, batch);
 }
 
-static int m_last_eviction(cachet__catalog_backend *b, cachet_eviction_record *out,
+static int m_last_eviction(cachet_catalog_backend *b, cachet_eviction_record *out,
 			   const cachet_cache_key *key)
 {
 	memory_backend *mb = MB(b);
@@ -648,7 +651,7 @@ static int m_last_eviction(cachet__catalog_backend *b, cachet_eviction_record *o
 /* ---------------------------------------------------------------------- */
 /* Statistics and GC                                                      */
 
-static int m_counters(cachet__catalog_backend *b, cachet__counter_fn fn, void *ctx)
+static int m_counters(cachet_catalog_backend *b, cachet_catalog_counter_fn fn, void *ctx)
 {
 	memory_backend *mb = MB(b);
 	for (size_t i = 0; i < mb->counters.n; i++) {
@@ -662,7 +665,7 @@ static int m_counters(cachet__catalog_backend *b, cachet__counter_fn fn, void *c
 	return 0;
 }
 
-static int m_usage(cachet__catalog_backend *b, cachet__usage_fn fn, void *ctx)
+static int m_usage(cachet_catalog_backend *b, cachet_catalog_usage_fn fn, void *ctx)
 {
 	memory_backend *mb = MB(b);
 	/* One call per (tag, artifact); the caller merges rows of a task. */
@@ -678,7 +681,7 @@ static int m_usage(cachet__catalog_backend *b, cachet__usage_fn fn, void *ctx)
 	return 0;
 }
 
-static int m_each_outputs(cachet__catalog_backend *b, cachet__blob_fn fn, void *ctx)
+static int m_each_outputs(cachet_catalog_backend *b, cachet_catalog_blob_fn fn, void *ctx)
 {
 	memory_backend *mb = MB(b);
 	for (size_t i = 0; i < mb->artifacts.n; i++) {
@@ -689,13 +692,13 @@ static int m_each_outputs(cachet__catalog_backend *b, cachet__blob_fn fn, void *
 	return 0;
 }
 
-static bool m_read_only(cachet__catalog_backend *b)
+static bool m_read_only(cachet_catalog_backend *b)
 {
 	(void)b;
 	return false;
 }
 
-static void m_free(cachet__catalog_backend *b)
+static void m_free(cachet_catalog_backend *b)
 {
 	memory_backend *mb = MB(b);
 	if (mb == NULL)
@@ -721,15 +724,15 @@ static void m_free(cachet__catalog_backend *b)
 	cachet__free(mb);
 }
 
-int cachet__catalog_memory_new(cachet__catalog_backend **out)
+int cachet__catalog_memory_new(cachet_catalog_backend **out)
 {
 	memory_backend *mb = cachet__calloc(1, sizeof *mb);
 
 	*out = NULL;
 	if (mb == NULL)
 		return CACHET_ENOMEM;
-	mb->base = (cachet__catalog_backend){
-		.version = CACHET__CATALOG_BACKEND_VERSION,
+	mb->base = (cachet_catalog_backend){
+		.version = CACHET_CATALOG_BACKEND_VERSION,
 		.name = "memory",
 		.find = m_find,
 		.put = m_put,

@@ -44,7 +44,7 @@ typedef struct dyn_stmt {
 } dyn_stmt;
 
 typedef struct sqlite_backend {
-	cachet__catalog_backend base;
+	cachet_catalog_backend base;
 	sqlite3 *db;
 	char *path;
 	bool ro;
@@ -58,7 +58,7 @@ typedef struct sqlite_backend {
 	cachet_buf found_out; /* find's borrowed outputs */
 } sqlite_backend;
 
-static sqlite_backend *SB(cachet__catalog_backend *b)
+static sqlite_backend *SB(cachet_catalog_backend *b)
 {
 	return (sqlite_backend *)b;
 }
@@ -321,7 +321,7 @@ static int finish(sqlite_backend *sb, int rc)
 /* ---------------------------------------------------------------------- */
 /* Hit bookkeeping                                                        */
 
-static int apply_batch(sqlite_backend *sb, const cachet__batch *batch)
+static int apply_batch(sqlite_backend *sb, const cachet_catalog_batch *batch)
 {
 	sqlite3_stmt *st;
 	int rc = 0;
@@ -329,7 +329,7 @@ static int apply_batch(sqlite_backend *sb, const cachet__batch *batch)
 	if (batch == NULL)
 		return 0;
 	for (size_t i = 0; rc == 0 && i < batch->n_tasks; i++) {
-		const cachet__task_delta *t = &batch->tasks[i];
+		const cachet_catalog_task_delta *t = &batch->tasks[i];
 		for (int c = 0; rc == 0 && c < CACHET_COUNTER_COUNT; c++) {
 			if (t->d[c] == 0)
 				continue;
@@ -356,7 +356,7 @@ static int apply_batch(sqlite_backend *sb, const cachet__batch *batch)
 	return rc;
 }
 
-static int sq_record(cachet__catalog_backend *b, const cachet__batch *batch)
+static int sq_record(cachet_catalog_backend *b, const cachet_catalog_batch *batch)
 {
 	sqlite_backend *sb = SB(b);
 	int rc = begin(sb);
@@ -368,7 +368,8 @@ static int sq_record(cachet__catalog_backend *b, const cachet__batch *batch)
 /* ---------------------------------------------------------------------- */
 /* Find and put                                                           */
 
-static int sq_find(cachet__catalog_backend *b, cachet__found *out, const cachet_cache_key *key)
+static int sq_find(cachet_catalog_backend *b, cachet_catalog_found *out,
+		   const cachet_cache_key *key)
 {
 	sqlite_backend *sb = SB(b);
 	sqlite3_stmt *st;
@@ -409,7 +410,7 @@ static int sq_find(cachet__catalog_backend *b, cachet__found *out, const cachet_
 }
 
 /* The dataset of key, created when absent; *id its row id. */
-static int ensure_dataset(sqlite_backend *sb, int64_t *id, const cachet__put_row *row)
+static int ensure_dataset(sqlite_backend *sb, int64_t *id, const cachet_catalog_put_row *row)
 {
 	sqlite3_stmt *st;
 	int rc = stmt(sb, &st, SQL_DATASET_INSERT);
@@ -448,8 +449,9 @@ static int ensure_dataset(sqlite_backend *sb, int64_t *id, const cachet__put_row
 	return run(sb, st, "write");
 }
 
-static int put_in_txn(sqlite_backend *sb, cachet__put_outcome *out, const cachet__put_row *row,
-		      bool overwrite, const cachet__batch *batch)
+static int put_in_txn(sqlite_backend *sb, cachet_catalog_put_outcome *out,
+		      const cachet_catalog_put_row *row, bool overwrite,
+		      const cachet_catalog_batch *batch)
 {
 	sqlite3_stmt *st;
 	int64_t ds = 0, old = 0, art;
@@ -530,8 +532,9 @@ static int put_in_txn(sqlite_backend *sb, cachet__put_outcome *out, const cachet
 	return rc;
 }
 
-static int sq_put(cachet__catalog_backend *b, cachet__put_outcome *out, const cachet__put_row *row,
-		  bool overwrite, const cachet__batch *batch)
+static int sq_put(cachet_catalog_backend *b, cachet_catalog_put_outcome *out,
+		  const cachet_catalog_put_row *row, bool overwrite,
+		  const cachet_catalog_batch *batch)
 {
 	sqlite_backend *sb = SB(b);
 	int rc = begin(sb);
@@ -544,7 +547,7 @@ static int sq_put(cachet__catalog_backend *b, cachet__put_outcome *out, const ca
 /* Reservations                                                           */
 
 static int reserve_in_txn(sqlite_backend *sb, cachet_reservation *out, char **holder, bool *taken,
-			  const cachet_cache_key *key, const cachet__reserve_args *a)
+			  const cachet_cache_key *key, const cachet_catalog_reserve_args *a)
 {
 	sqlite3_stmt *st;
 	char *prior = NULL;
@@ -616,9 +619,9 @@ out:
 	return rc;
 }
 
-static int sq_reserve(cachet__catalog_backend *b, cachet_reservation *out, char **holder,
-		      bool *taken, const cachet_cache_key *key, const cachet__reserve_args *args,
-		      const cachet__batch *batch)
+static int sq_reserve(cachet_catalog_backend *b, cachet_reservation *out, char **holder,
+		      bool *taken, const cachet_cache_key *key,
+		      const cachet_catalog_reserve_args *args, const cachet_catalog_batch *batch)
 {
 	sqlite_backend *sb = SB(b);
 	*holder = NULL;
@@ -639,8 +642,8 @@ static int sq_reserve(cachet__catalog_backend *b, cachet_reservation *out, char 
 	return rc;
 }
 
-static int sq_release(cachet__catalog_backend *b, bool *released, const cachet_cache_key *key,
-		      const char *owner, const cachet__batch *batch)
+static int sq_release(cachet_catalog_backend *b, bool *released, const cachet_cache_key *key,
+		      const char *owner, const cachet_catalog_batch *batch)
 {
 	sqlite_backend *sb = SB(b);
 	sqlite3_stmt *st;
@@ -677,7 +680,7 @@ enum {
 	P_CACHE_VERSION
 };
 
-static int list_sql(cachet_buf *sql, const cachet__query *q)
+static int list_sql(cachet_buf *sql, const cachet_catalog_query *q)
 {
 	const cachet_catalog_filter *f = q->filter;
 	int rc = cachet__buf_printf(sql, "%s%s%s%s", cachet__sql_list_select,
@@ -711,8 +714,8 @@ static int list_sql(cachet_buf *sql, const cachet__query *q)
 	return rc;
 }
 
-static int sq_list(cachet__catalog_backend *b, const cachet__query *q, cachet__row_fn fn,
-		   void *ctx)
+static int sq_list(cachet_catalog_backend *b, const cachet_catalog_query *q,
+		   cachet_catalog_row_fn fn, void *ctx)
 {
 	sqlite_backend *sb = SB(b);
 	const cachet_catalog_filter *f = q->filter;
@@ -759,7 +762,7 @@ static int sq_list(cachet__catalog_backend *b, const cachet__query *q, cachet__r
 			rc = db_error(sb, s, "read");
 			break;
 		}
-		cachet__row r = {
+		cachet_catalog_row r = {
 			.ref = sqlite3_column_int64(st, 0),
 			.project = col_text(st, 1),
 			.domain = col_text(st, 2),
@@ -875,8 +878,9 @@ static int evict_one(sqlite_backend *sb, bool *deleted, int64_t ref, const char 
 	return rc;
 }
 
-static int sq_evict(cachet__catalog_backend *b, bool *deleted, const int64_t *refs, size_t n,
-		    int reason, const char *detail, int64_t now_ms, const cachet__batch *batch)
+static int sq_evict(cachet_catalog_backend *b, bool *deleted, const int64_t *refs, size_t n,
+		    cachet_evict_reason reason, const char *detail, int64_t now_ms,
+		    const cachet_catalog_batch *batch)
 {
 	sqlite_backend *sb = SB(b);
 	int rc = begin(sb);
@@ -898,7 +902,7 @@ static int reason_of(const char *name)
 	return CACHET_EVICT_NONE;
 }
 
-static int sq_last_eviction(cachet__catalog_backend *b, cachet_eviction_record *out,
+static int sq_last_eviction(cachet_catalog_backend *b, cachet_eviction_record *out,
 			    const cachet_cache_key *key)
 {
 	sqlite_backend *sb = SB(b);
@@ -936,7 +940,7 @@ static int counter_of(const char *name)
 	return -1;
 }
 
-static int sq_counters(cachet__catalog_backend *b, cachet__counter_fn fn, void *ctx)
+static int sq_counters(cachet_catalog_backend *b, cachet_catalog_counter_fn fn, void *ctx)
 {
 	sqlite_backend *sb = SB(b);
 	sqlite3_stmt *st;
@@ -959,7 +963,7 @@ static int sq_counters(cachet__catalog_backend *b, cachet__counter_fn fn, void *
 	return rc;
 }
 
-static int sq_usage(cachet__catalog_backend *b, cachet__usage_fn fn, void *ctx)
+static int sq_usage(cachet_catalog_backend *b, cachet_catalog_usage_fn fn, void *ctx)
 {
 	sqlite_backend *sb = SB(b);
 	sqlite3_stmt *st;
@@ -980,7 +984,7 @@ static int sq_usage(cachet__catalog_backend *b, cachet__usage_fn fn, void *ctx)
 	return rc;
 }
 
-static int sq_each_outputs(cachet__catalog_backend *b, cachet__blob_fn fn, void *ctx)
+static int sq_each_outputs(cachet_catalog_backend *b, cachet_catalog_blob_fn fn, void *ctx)
 {
 	sqlite_backend *sb = SB(b);
 	sqlite3_stmt *st;
@@ -1000,7 +1004,7 @@ static int sq_each_outputs(cachet__catalog_backend *b, cachet__blob_fn fn, void 
 	return rc;
 }
 
-static bool sq_read_only(cachet__catalog_backend *b)
+static bool sq_read_only(cachet_catalog_backend *b)
 {
 	return SB(b)->ro;
 }
@@ -1021,7 +1025,7 @@ static void close_db(sqlite_backend *sb)
 	sb->db = NULL;
 }
 
-static void sq_free(cachet__catalog_backend *b)
+static void sq_free(cachet_catalog_backend *b)
 {
 	sqlite_backend *sb = SB(b);
 	if (sb == NULL)
@@ -1255,7 +1259,7 @@ static int check_files(const char *path, bool read_only)
 	return rc < 0 ? rc : 0;
 }
 
-int cachet__catalog_sqlite_new(cachet__catalog_backend **out, const char *path, bool read_only,
+int cachet__catalog_sqlite_new(cachet_catalog_backend **out, const char *path, bool read_only,
 			       unsigned int busy_timeout_ms)
 {
 	sqlite_backend *sb = NULL;
@@ -1270,8 +1274,8 @@ int cachet__catalog_sqlite_new(cachet__catalog_backend **out, const char *path, 
 	sb = cachet__calloc(1, sizeof *sb);
 	if (sb == NULL)
 		return CACHET_ENOMEM;
-	sb->base = (cachet__catalog_backend){
-		.version = CACHET__CATALOG_BACKEND_VERSION,
+	sb->base = (cachet_catalog_backend){
+		.version = CACHET_CATALOG_BACKEND_VERSION,
 		.name = "sqlite",
 		.find = sq_find,
 		.put = sq_put,
@@ -1324,7 +1328,7 @@ fail:
 	return rc;
 }
 
-int cachet__catalog_sqlite_max_pages(cachet__catalog_backend *b, int64_t pages)
+int cachet__catalog_sqlite_max_pages(cachet_catalog_backend *b, int64_t pages)
 {
 	sqlite_backend *sb = SB(b);
 	char sql[64];

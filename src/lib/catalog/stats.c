@@ -42,7 +42,7 @@ static cachet_task_stats *add_row(stats_ctx *sc, const char *project, const char
 }
 
 static int on_counter(void *ctx, const char *project, const char *domain, const char *name,
-		      int counter, uint64_t value)
+		      cachet_counter counter, uint64_t value)
 {
 	cachet_task_stats *t = add_row(ctx, project, domain, name);
 	if (t == NULL)

@@ -21,6 +21,7 @@
 
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/version.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -385,10 +386,10 @@ int cachet_hash_path(char **out, const char *path, const cachet_hash_options *op
 	if (path == NULL || path[0] == '\0')
 		return cachet__error(CACHET_EINVALID, "cannot hash '': empty path");
 	if (opts != NULL) {
-		if (opts->version < 1 || opts->version > CACHET_HASH_OPTIONS_VERSION)
-			return cachet__error(CACHET_EINVALID,
-					     "cachet_hash_path: unknown options version %u",
-					     opts->version);
+		int rc = cachet__check_version(opts->version, CACHET_HASH_OPTIONS_VERSION,
+					       "hash options");
+		if (rc < 0)
+			return rc;
 		o = *opts;
 	}
 	if (cachet_digest_name(o.digest) == NULL)

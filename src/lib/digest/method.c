@@ -9,6 +9,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/version.h"
 #include "value/describe.h"
 #include "util/utf8.h"
 
@@ -155,9 +156,9 @@ int cachet_literal_fill_hash(cachet_literal *lit, const char *local_path,
 	if (lit == NULL)
 		return cachet__error(CACHET_EINVALID, "cachet_literal_fill_hash: lit is NULL");
 	if (m != NULL) {
-		if (m->version < 1 || m->version > CACHET_HASH_METHOD_VERSION)
-			return cachet__error(CACHET_EINVALID, "unknown hash method version %u",
-					     m->version);
+		if ((rc = cachet__check_version(m->version, CACHET_HASH_METHOD_VERSION,
+						"hash method")) < 0)
+			return rc;
 		method = *m;
 	}
 	switch (method.kind) {

@@ -365,10 +365,13 @@ static void put(cachet_run *run, run_node *n, const cachet_literal_map *outputs)
 	memset(&pr, 0, sizeof pr);
 	po.overwrite = run->opts.overwrite_cache;
 	po.task_version = task->task_version;
-	po.source.exec_project = run->wf->project;
-	po.source.exec_domain = run->wf->domain;
-	po.source.execution_name = run->id;
-	po.source.exec_node = n->pub.name;
+	cachet_artifact_source source = {
+		.exec_project = run->wf->project,
+		.exec_domain = run->wf->domain,
+		.execution_name = run->id,
+		.exec_node = n->pub.name,
+	};
+	po.source = &source;
 	po.inputs = n->inputs;
 	po.ignore = (const char *const *)task->ignore;
 	po.n_ignore = task->n_ignore;

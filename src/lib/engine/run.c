@@ -7,6 +7,7 @@
 
 #include "store/fs.h"
 #include "util/alloc.h"
+#include "util/version.h"
 #include "util/warning.h"
 
 #include <errno.h>
@@ -235,9 +236,9 @@ int cachet_run_new(cachet_run **out, cachet_workflow *wf, const cachet_literal_m
 	*out = NULL;
 	if (!opts)
 		opts = &defaults;
-	if (opts->version != CACHET_RUN_OPTIONS_VERSION)
-		return cachet__error(CACHET_EINVALID, "cachet_run_new: unknown options version %u",
-				     opts->version);
+	if ((rc = cachet__check_version(opts->version, CACHET_RUN_OPTIONS_VERSION,
+					"run options")) < 0)
+		return rc;
 	if ((rc = cachet_workflow_validate(NULL, wf)) < 0)
 		return rc;
 	if (!(run = cachet__calloc(1, sizeof *run)))

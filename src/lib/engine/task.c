@@ -6,6 +6,7 @@
 #include "engine/internal.h"
 
 #include "util/alloc.h"
+#include "util/version.h"
 
 #include <string.h>
 
@@ -169,9 +170,9 @@ int cachet_task_set_cache(cachet_task *task, const cachet_task_cache *cache)
 
 	if (!task || !cache)
 		return cachet__error(CACHET_EINVALID, "cachet_task_set_cache: NULL argument");
-	if (cache->version != CACHET_TASK_CACHE_VERSION)
-		return cachet__error(CACHET_EINVALID, "cachet_task_set_cache: unknown version %u",
-				     cache->version);
+	if ((rc = cachet__check_version(cache->version, CACHET_TASK_CACHE_VERSION,
+					"task cache settings")) < 0)
+		return rc;
 	if (cache->enabled && all_space(cache->cache_version))
 		return cachet__error(CACHET_EINVALID,
 				     "task '%s': a cached task needs a cache version", task->name);
@@ -213,9 +214,8 @@ int cachet_task_set_hash_method(cachet_task *task, const char *output, const cac
 
 	if (!task || !output || !m)
 		return cachet__error(CACHET_EINVALID, "cachet_task_set_hash_method: NULL argument");
-	if (m->version != CACHET_HASH_METHOD_VERSION)
-		return cachet__error(CACHET_EINVALID,
-				     "cachet_task_set_hash_method: unknown version %u", m->version);
+	if ((rc = cachet__check_version(m->version, CACHET_HASH_METHOD_VERSION, "hash method")) < 0)
+		return rc;
 	if (!cachet_variable_map_get(task->iface->outputs, output))
 		return cachet__error(CACHET_EINVALID, "task '%s': '%s' is not an output",
 				     task->name, output);

@@ -14,6 +14,7 @@
 #include "util/base64.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/version.h"
 #include "value/schema.h"
 
 #include <string.h>
@@ -23,9 +24,11 @@
 
 static int check_options(const cachet_key_options *opts)
 {
-	if (opts && opts->version != CACHET_KEY_OPTIONS_VERSION)
-		return cachet__error(CACHET_EINVALID, "unsupported key options version %u",
-				     opts->version);
+	int rc;
+
+	if (opts && (rc = cachet__check_version(opts->version, CACHET_KEY_OPTIONS_VERSION,
+						"key options")) < 0)
+		return rc;
 	if (opts && opts->n_ignore > 0 && opts->ignore == NULL)
 		return cachet__error(CACHET_EINVALID, "key options: %zu ignored inputs but no list",
 				     opts->n_ignore);

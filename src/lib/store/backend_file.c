@@ -17,7 +17,7 @@
  */
 #define _GNU_SOURCE /* sync_file_range, copy_file_range */
 
-#include "cachet/store.h"
+#include "cachet/sys/store_backend.h"
 
 #include "digest/internal.h"
 #include "store/fs.h"
@@ -246,13 +246,11 @@ static int file_write(cachet_store_writer *base, const void *data, size_t len)
 	return 0;
 }
 
-int cachet__store_writer_splice(cachet_store_writer *base, int in, size_t max, size_t *n)
+static int file_splice(cachet_store_writer *base, int in, size_t max, size_t *n)
 {
-	*n = 0;
-	/* Only this backend's writers have a file to copy into. */
-	if (base == NULL || base->write != file_write)
-		return CACHET__SPLICE_UNSUPPORTED;
 	file_writer *w = (file_writer *)base;
+
+	*n = 0;
 	for (;;) {
 		ssize_t got = copy_file_range(in, NULL, w->fd, NULL, max, 0);
 		if (got >= 0) {
@@ -263,7 +261,7 @@ int cachet__store_writer_splice(cachet_store_writer *base, int in, size_t max, s
 		 * EIO, ENOSPC, EFBIG: read() and write() will say which side
 		 * failed, naming it. */
 		if (errno != EINTR)
-			return CACHET__SPLICE_UNSUPPORTED;
+			return CACHET_STORE_SPLICE_DECLINED;
 	}
 	written(w, *n);
 	return 0;
@@ -353,7 +351,7 @@ static int file_open_writer(cachet_store_writer **out, cachet_store_backend *b,
 	w->fd = -1;
 	w->dir_fd = -1;
 	w->base = (cachet_store_writer){CACHET_STORE_BACKEND_VERSION, file_write, file_commit,
-					file_abort};
+					file_abort, file_splice};
 	if ((w->uri = cachet__strdup(uri)) == NULL ||
 	    (w->name = cachet__strdup(cachet__basename(key))) == NULL ||
 	    (w->tmp = temp_name(w->name)) == NULL) {

@@ -32,6 +32,7 @@
 #include "store/uri.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/version.h"
 #include "util/utf8.h"
 
 #include <errno.h>
@@ -461,9 +462,9 @@ int cachet_offload_path(cachet_literal **out, cachet_store *store, const char *p
 	*out = NULL;
 	if (store == NULL || local_path == NULL || *local_path == '\0')
 		return cachet__error(CACHET_EINVALID, "offload: no store or no path given");
-	if (opts && opts->version != CACHET_HASH_OPTIONS_VERSION)
-		return cachet__error(CACHET_EUNSUPPORTED, "hash options version %u is not supported",
-				     opts->version);
+	if (opts && (rc = cachet__check_version(opts->version, CACHET_HASH_OPTIONS_VERSION,
+						"hash options")) < 0)
+		return rc;
 	if (kind < CACHET_OFFLOAD_AUTO || kind > CACHET_OFFLOAD_DATASET)
 		return cachet__error(CACHET_EINVALID, "unknown offload kind %d", (int)kind);
 	if (cachet__digest_len(alg) == 0)

@@ -13,6 +13,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/version.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,18 +27,16 @@
 int cachet_store_new(cachet_store **out, cachet_store_backend *backend)
 {
 	cachet_store *s;
+	int rc;
 
 	*out = NULL;
 	if (backend == NULL)
 		return cachet__error(CACHET_EINVALID, "no store backend given");
-	if (backend->version != CACHET_STORE_BACKEND_VERSION) {
-		unsigned int v = backend->version;
+	if ((rc = cachet__check_version(backend->version, CACHET_STORE_BACKEND_VERSION,
+					"store backend")) < 0) {
 		if (backend->free)
 			backend->free(backend);
-		return cachet__error(CACHET_EUNSUPPORTED,
-				     "store backend version %u is not supported (this library "
-				     "knows version %u)",
-				     v, CACHET_STORE_BACKEND_VERSION);
+		return rc;
 	}
 	if (!backend->root || !backend->open_writer || !backend->open_reader || !backend->stat ||
 	    !backend->list || !backend->delete_object || !backend->free) {
@@ -125,6 +124,11 @@ int cachet_store_writer_open(cachet_store_writer **out, cachet_store *store, con
 		return rc;
 	rc = store->backend->open_writer(out, store->backend, canon ? canon : uri, size_hint);
 	cachet__free(canon);
+	if (rc == 0 && (rc = cachet__check_version((*out)->version, CACHET_STORE_BACKEND_VERSION,
+						   "store writer")) < 0) {
+		(*out)->abort(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 
@@ -144,6 +148,19 @@ void cachet_store_writer_abort(cachet_store_writer *w)
 		w->abort(w);
 }
 
+int cachet__store_writer_splice(cachet_store_writer *w, int in, size_t max, size_t *n)
+{
+	*n = 0;
+	/* A writer older than version 2 has no splice member to read. */
+	if (w == NULL || w->version < 2 || w->splice == NULL)
+		return CACHET_STORE_SPLICE_DECLINED;
+	if (w->splice(w, in, max, n) != 0) {
+		*n = 0;
+		return CACHET_STORE_SPLICE_DECLINED;
+	}
+	return 0;
+}
+
 int cachet_store_reader_open(cachet_store_reader **out, cachet_store *store, const char *uri)
 {
 	char *canon;
@@ -155,6 +172,11 @@ int cachet_store_reader_open(cachet_store_reader **out, cachet_store *store, con
 		return rc;
 	rc = store->backend->open_reader(out, store->backend, canon ? canon : uri);
 	cachet__free(canon);
+	if (rc == 0 && (rc = cachet__check_version((*out)->version, CACHET_STORE_BACKEND_VERSION,
+						   "store reader")) < 0) {
+		(*out)->close(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 

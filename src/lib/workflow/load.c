@@ -11,6 +11,7 @@
 #include "cachet/workflow.h"
 
 #include "util/alloc.h"
+#include "util/version.h"
 #include "util/buf.h"
 #include "util/input.h"
 #include "workflow/types.h"
@@ -835,9 +836,10 @@ int cachet_workflow_load_buffer(cachet_workflow **out, const char *data, size_t 
 	*out = NULL;
 	if (opts != NULL && opts->problems != NULL)
 		*opts->problems = (cachet_problems){NULL, 0};
-	if (opts != NULL && opts->version != CACHET_WORKFLOW_LOAD_OPTIONS_VERSION)
-		return cachet__error(CACHET_EINVALID, "unknown workflow load options version %u",
-				     opts->version);
+	if (opts != NULL && (rc = cachet__check_version(opts->version,
+							CACHET_WORKFLOW_LOAD_OPTIONS_VERSION,
+							"workflow load options")) < 0)
+		return rc;
 	if ((rc = cachet__yaml_parse(&ld.tree, data, len, ld.name)) < 0)
 		goto done;
 	if ((rc = load_root(&ld, cachet__yaml_root(ld.tree))) < 0)
