@@ -96,6 +96,8 @@ static const struct fit_case {
 	 "a file of format 'csv' is not of format 'parquet'"},
 	{BLOB("", "SINGLE"), T_DIR, false, "a file is not of type directory"},
 	{BLOB("", "MULTIPART"), T_DIR, true, NULL},
+	{BLOB("zip", "MULTIPART"), "{\"blob\":{\"format\":\"tar\",\"dimensionality\":\"MULTIPART\"}}",
+	 false, "a directory of format 'zip' is not of format 'tar'"},
 	{BLOB("csv", "SINGLE"), T_DATASET("csv"), false, "a file is not of type dataset(csv)"},
 
 	/* datasets */

@@ -429,8 +429,8 @@ static bool fits_scalar(const cachet_literal *lit, const cachet_literal_type *ty
 			if (bt->dimensionality != type->blob->dimensionality)
 				break;
 			if (!formats_agree(bt->format, type->blob->format)) {
-				set_why(why, "a file of format '%s' is not of format '%s'", bt->format,
-					type->blob->format);
+				set_why(why, "%s of format '%s' is not of format '%s'",
+					cachet_literal_describe(lit), bt->format, type->blob->format);
 				return false;
 			}
 			return true;
