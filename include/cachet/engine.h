@@ -72,34 +72,12 @@ extern "C" {
  *
  * Surrounding white space is ignored except for strings. CACHET_EINVALID
  * with a message that quotes the text and names the type:
- * `"abc" is not an integer`. CACHET_EUNSUPPORTED for types that have no
+ * `"abc" is not an int`. CACHET_EUNSUPPORTED for types that have no
  * text form (binary, struct, schema).
  */
 CACHET_EXTERN int cachet_literal_from_text(cachet_literal **out, const cachet_literal_type *type,
 					   const char *text);
 
-/*
- * A short human name of a type, for messages and tables, spelled as
- * workflow files spell types: "int", "float", "str", "bool", "datetime",
- * "duration", "none", "file", "file(csv)", "directory", "dataset(csv)",
- * "list of int", "map of str", "enum(a|b)", "union(int|none)", ... (new
- * string, free with cachet_free).
- */
-CACHET_EXTERN int cachet_literal_type_describe(char **out, const cachet_literal_type *type);
-
-/*
- * Whether a value of type `from` may be bound to an input of type `to`:
- * the same simple type; a blob of the same dimensionality whose formats
- * agree (an empty format agrees with any); a dataset whose formats agree
- * and whose declared columns (when both declare some) include the input's
- * with the same types; lists and maps of compatible elements; an enum
- * with the same values; a union that accepts `from` in one variant (and
- * union to union when every variant of `from` fits). On false, *why (when
- * not NULL) gets a new one-line reason ("dataset format 'parquet' does not
- * match 'csv'"; free with cachet_free).
- */
-CACHET_EXTERN bool cachet_literal_type_compatible(const cachet_literal_type *from,
-						  const cachet_literal_type *to, char **why);
 
 /* ---------------------------------------------------------------------- */
 /* Tasks                                                                  */

@@ -484,6 +484,93 @@ CACHET_EXTERN bool cachet_interface_equal(const cachet_interface *a, const cache
 CACHET_EXTERN void cachet_interface_free(cachet_interface *iface);
 
 /* ---------------------------------------------------------------------- */
+/* Types and values: names, fit, compatibility, data                      */
+
+/* The tag of a Binary that holds a STRUCT as MessagePack bytes. */
+#define CACHET_BINARY_TAG_MSGPACK "msgpack"
+
+/*
+ * A short human name of a type, for messages and tables, spelled as
+ * workflow files spell types: "int", "float", "str", "bool", "datetime",
+ * "duration", "none", "binary", "error", "struct", "file", "file(csv)",
+ * "directory", "dataset(csv)", "schema", "list of int", "map of str",
+ * "enum(a|b)", "union(int|none)" (new string, free with cachet_free).
+ */
+CACHET_EXTERN int cachet_literal_type_describe(char **out, const cachet_literal_type *type);
+
+/*
+ * What a value is, in the words of cachet_literal_type_describe with an
+ * article, for messages: "an int", "a str", "a bool", "a file", "a
+ * directory", "a dataset", "a list", "a map", "none", "binary", "a struct"
+ * (a Struct, or a Binary tagged "msgpack"), "an offloaded value", ...,
+ * "nothing" for NULL. A constant string.
+ */
+CACHET_EXTERN const char *cachet_literal_describe(const cachet_literal *lit);
+
+/*
+ * Whether lit is a value of type: a primitive of the simple type; none
+ * and an error for NONE and ERROR; for STRUCT a protobuf Struct or a
+ * Binary tagged CACHET_BINARY_TAG_MSGPACK (as Flyte's SDKs send a
+ * dataclass), for BINARY any other Binary, as Flyte decides; a
+ * blob of the type's dimensionality whose format agrees (an empty format
+ * agrees with any); a dataset whose format agrees; a schema; a string
+ * among the enum's values; a list or map whose elements all fit; for a
+ * union, a value one variant accepts. A Union value fits what its value
+ * fits. Taken as fitting: anything for a NULL or unset type and for a
+ * simple type this version does not know; an offloaded literal whose
+ * inferred type is unset, or compatible with type. On false, *why (when
+ * not NULL) gets a new one-line reason ("a str is not of type int"; free
+ * with cachet_free; it stays NULL when memory ran out).
+ */
+CACHET_EXTERN bool cachet_literal_fits(const cachet_literal *lit, const cachet_literal_type *type,
+				       char **why);
+
+/*
+ * Whether a value of type `from` may be bound to an input of type `to`:
+ * the same simple type; a blob of the same dimensionality whose formats
+ * agree (an empty format agrees with any); a dataset whose formats agree
+ * and whose declared columns (when both declare some) include the input's
+ * with the same types; lists and maps of compatible elements; an enum
+ * with the same values; a union that accepts `from` in one variant (and
+ * union to union when every variant of `from` fits). On false, *why (when
+ * not NULL) gets a new one-line reason ("dataset format 'parquet' does not
+ * match 'csv'"; free with cachet_free).
+ */
+CACHET_EXTERN bool cachet_literal_type_compatible(const cachet_literal_type *from,
+						  const cachet_literal_type *to, char **why);
+
+/* What local data a type or a value stands for. */
+typedef enum cachet_data_kind {
+	CACHET_DATA_NONE = 0,      /* no data behind it: the value is its own */
+	CACHET_DATA_FILE = 1,      /* a single-file Blob */
+	CACHET_DATA_DIRECTORY = 2, /* a multipart Blob */
+	CACHET_DATA_DATASET = 3    /* a StructuredDataset or Schema: a file or a directory */
+} cachet_data_kind;
+
+CACHET_EXTERN cachet_data_kind cachet_literal_type_data_kind(const cachet_literal_type *type);
+/* By the literal's scalar, through Union wrappers; NONE for lists and maps. */
+CACHET_EXTERN cachet_data_kind cachet_literal_data_kind(const cachet_literal *lit);
+/* The URI of a blob, dataset or schema literal (through Union wrappers),
+ * or NULL. */
+CACHET_EXTERN const char *cachet_literal_uri(const cachet_literal *lit);
+
+/*
+ * Called with each URI a value carries. It may replace *uri: free the old
+ * string with cachet_free and put a malloc'd one in its place. Return 0 to
+ * go on, a positive number to stop (returned as is), a negative error to
+ * fail.
+ */
+typedef int (*cachet_uri_fn)(char **uri, void *payload);
+
+/*
+ * Call fn on every non-empty URI in lit, in order: the URI of each blob,
+ * dataset and schema, through lists, maps and Union wrappers, and the URI
+ * of each offloaded literal (not what it points to). Returns 0, fn's first
+ * non-zero result, or CACHET_ETOODEEP / CACHET_EINVALID (fn NULL).
+ */
+CACHET_EXTERN int cachet_literal_each_uri(cachet_literal *lit, cachet_uri_fn fn, void *payload);
+
+/* ---------------------------------------------------------------------- */
 /* Names, for messages and display. */
 
 /* "INTEGER", "FLOAT", ... or NULL for an unknown value. */

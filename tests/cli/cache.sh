@@ -145,11 +145,11 @@ expect_status 0 "outputs that fit the interface hit"
 run cache put "${TASK[@]}" --interface iface-str.json --outputs out3.json
 expect_status 2 "put of outputs that do not fit --interface"
 expect_out "" "a refused put prints nothing on stdout"
-expect_err "cachet: cannot put the outputs: the outputs do not fit the interface: output 'o0' holds an integer where the interface says string" \
+expect_err "cachet: cannot put the outputs: the outputs do not fit the interface: output 'o0': an int is not of type str" \
 	"a refused put says which output and why"
 run cache put "${TASK[@]}" --interface iface-str.json --outputs out3.json --json
 expect_status 2 "put --json of outputs that do not fit"
-expect_out "{\"status\":\"CACHE_PUT_FAILURE\",\"message\":\"the outputs do not fit the interface: output 'o0' holds an integer where the interface says string\",\"artifact_id\":null,\"created\":false,\"replaced\":false,\"dataset\":{\"project\":\"P\",\"domain\":\"D\",\"name\":\"flyte_task-t\",\"version\":\"$(dataset_version "${TASK[@]}" --interface iface-str.json)\"},\"tag\":\"$EMPTY\"}" \
+expect_out "{\"status\":\"CACHE_PUT_FAILURE\",\"message\":\"the outputs do not fit the interface: output 'o0': an int is not of type str\",\"artifact_id\":null,\"created\":false,\"replaced\":false,\"dataset\":{\"project\":\"P\",\"domain\":\"D\",\"name\":\"flyte_task-t\",\"version\":\"$(dataset_version "${TASK[@]}" --interface iface-str.json)\"},\"tag\":\"$EMPTY\"}" \
 	"put --json of outputs that do not fit"
 run cache get "${TASK[@]}" --interface iface-str.json
 expect_status 1 "the refused put stored nothing"
@@ -171,7 +171,7 @@ move_dataset "$(dataset_version "${TASK[@]}" --interface iface-int.json)" \
 	"$(dataset_version "${TASK[@]}" --interface iface-str.json)"
 run cache get "${TASK[@]}" --interface iface-str.json
 expect_status 1 "outputs that do not fit the interface: a lookup failure, exit 1"
-expect_err "cachet: lookup failure (interface-mismatch): the cached outputs do not fit the interface: output 'o0' holds an integer where the interface says string" \
+expect_err "cachet: lookup failure (interface-mismatch): the cached outputs do not fit the interface: output 'o0': an int is not of type str" \
 	"interface mismatch"
 
 finish

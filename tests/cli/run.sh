@@ -126,7 +126,7 @@ expect_eq "$(jqr "$bar | .cacheStatus")" CACHE_HIT "after the overwrite: a hit"
 runs_before=$(ls "$home/runs" | wc -l)
 run run "$seed" -i a=abc --home "$home"
 expect_status 2 "-i a=abc"
-expect_err "cachet: input 'a': \"abc\" is not an integer" "-i a=abc"
+expect_err "cachet: input 'a': \"abc\" is not an int" "-i a=abc"
 run run "$seed" -i a=99999999999999999999 --home "$home"
 expect_status 2 "-i a too big"
 expect_err_contains "cachet: input 'a': " "-i a too big"

@@ -101,7 +101,7 @@ expect_eq "$(node second status)" SKIPPED "wrong kind: second skipped"
 
 run run wf.yaml -i mode=badint --home "$home" --json
 expect_status 2 "scalar output that does not parse"
-expect_err "cachet: node 'first': output 'n': \"abc\" is not an integer" "bad int output"
+expect_err "cachet: node 'first': output 'n': \"abc\" is not an int" "bad int output"
 
 # a failure stores nothing: the same inputs again miss again (a stored
 # entry would hit)

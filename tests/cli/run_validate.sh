@@ -80,11 +80,11 @@ inputs:
   a: dataframe" "3:6: unknown type 'dataframe' (did you mean 'dataset'?)"
 check bad_default "workflow: w
 inputs:
-  a: {type: int, default: many}" "3:27: input 'a': \"many\" is not an integer"
+  a: {type: int, default: many}" "3:27: input 'a': \"many\" is not an int"
 check bad_constant "workflow: w
 $T
 nodes:
-  n: {task: t, inputs: {x: abc}}" "8:28: node 'n': input 'x': \"abc\" is not an integer"
+  n: {task: t, inputs: {x: abc}}" "8:28: node 'n': input 'x': \"abc\" is not an int"
 check unquoted_ref "workflow: w
 $T
 nodes:

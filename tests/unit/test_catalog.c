@@ -371,7 +371,7 @@ static void test_interface_check(void **state)
 	set(m, "n", cachet_literal_new_string("1"));
 	check_fit(f, m, iface_of("n", cachet_literal_type_new_simple(CACHET_SIMPLE_INTEGER)),
 		  CACHET_CACHE_LOOKUP_FAILURE,
-		  MISFIT "output 'n' holds a string where the interface says integer");
+		  MISFIT "output 'n': a str is not of type int");
 	/* an output the interface does not declare */
 	check_fit(f, int_outputs(1), iface_of(NULL, NULL), CACHET_CACHE_LOOKUP_FAILURE,
 		  MISFIT "output 'n' is not in the interface");
@@ -388,13 +388,13 @@ static void test_interface_check(void **state)
 		  iface_of("xs", cachet_literal_type_new_collection(
 					 cachet_literal_type_new_simple(CACHET_SIMPLE_INTEGER))),
 		  CACHET_CACHE_LOOKUP_FAILURE,
-		  MISFIT "output 'xs' holds a boolean where the interface says integer");
+		  MISFIT "output 'xs': a bool is not of type int");
 	/* a blob where a dataset is declared */
 	m = map_new();
 	set(m, "df", cachet_literal_new_blob("s3://b/x", "csv", CACHET_BLOB_SINGLE));
 	check_fit(f, m, iface_of("df", cachet_literal_type_new_dataset("csv")),
 		  CACHET_CACHE_LOOKUP_FAILURE,
-		  MISFIT "output 'df' holds a blob where the interface says structured dataset");
+		  MISFIT "output 'df': a file is not of type dataset(csv)");
 	/* a dataset, a map of floats, a struct as msgpack bytes, none in an
 	 * optional (union with none): all fit */
 	m = map_new();
@@ -459,7 +459,7 @@ static void test_put_interface_check(void **state)
 
 	set(m, "n", cachet_literal_new_string("1"));
 	check_put_fit(f, m, iface_of("n", cachet_literal_type_new_simple(CACHET_SIMPLE_INTEGER)),
-		      "output 'n' holds a string where the interface says integer");
+		      "output 'n': a str is not of type int");
 	check_put_fit(f, int_outputs(1), iface_of(NULL, NULL), "output 'n' is not in the interface");
 	check_put_fit(f, map_new(), iface_of("y", cachet_literal_type_new_simple(CACHET_SIMPLE_FLOAT)),
 		      "output 'y' is missing");

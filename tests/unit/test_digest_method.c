@@ -83,16 +83,16 @@ static void content_hashes_blobs_datasets_and_schemas(void **state)
 	assert_refused(file, "missing.csv", NULL, CACHET_ENOTFOUND,
 		       "cannot hash 'missing.csv': No such file or directory");
 	assert_refused(file, NULL, NULL, CACHET_EINVALID,
-		       "a content hash needs the local path of a blob's data");
+		       "a content hash needs the local path of a file's data");
 	assert_refused(df, "", NULL, CACHET_EINVALID,
 		       "a content hash needs the local path of a dataset's data");
 
 	cachet_literal *n = cachet_literal_new_integer(3);
 	assert_refused(n, "data.csv", NULL, CACHET_EINVALID,
-		       "a content hash needs a blob, dataset or schema, not an integer");
+		       "a content hash needs a blob, dataset or schema, not an int");
 	cachet_literal *coll = cachet_literal_new_collection();
 	assert_refused(coll, "data.csv", NULL, CACHET_EINVALID,
-		       "a content hash needs a blob, dataset or schema, not a collection");
+		       "a content hash needs a blob, dataset or schema, not a list");
 
 	/* NONE clears */
 	m.kind = CACHET_HASH_NONE;
@@ -199,7 +199,7 @@ static void commands_print_the_hash(void **state)
 		       "hash method COMMAND without a command");
 	m.argv = echo_path;
 	assert_refused(lit, NULL, &m, CACHET_EINVALID,
-		       "hash command 'sh' needs the local path of a blob's data");
+		       "hash command 'sh' needs the local path of a file's data");
 	cachet_literal_free(lit);
 }
 
@@ -302,10 +302,10 @@ static void values_hash_as_their_own_text(void **state)
 	assert_refused(lines, NULL, &m, CACHET_EINVALID, "value hash gave a hash of several lines");
 	cachet_literal *blob = cachet_literal_new_blob("s3://b/x", "", CACHET_BLOB_SINGLE);
 	assert_refused(blob, "x", &m, CACHET_EINVALID,
-		       "a value hash needs a primitive value, not a blob");
+		       "a value hash needs a primitive value, not a file");
 	cachet_literal *none = cachet_literal_new_none();
 	assert_refused(none, NULL, &m, CACHET_EINVALID,
-		       "a value hash needs a primitive value, not a none value");
+		       "a value hash needs a primitive value, not none");
 	cachet_literal_free(empty);
 	cachet_literal_free(lines);
 	cachet_literal_free(blob);

@@ -46,12 +46,12 @@ static void text_primitives(void **state)
 	lit = parse_ok(i, "9223372036854775807");
 	assert_int_equal(lit->scalar->primitive->integer, INT64_MAX);
 	cachet_literal_free(lit);
-	parse_fails(i, "abc", CACHET_EINVALID, "\"abc\" is not an integer");
-	parse_fails(i, "", CACHET_EINVALID, "\"\" is not an integer");
-	parse_fails(i, "1.5", CACHET_EINVALID, "\"1.5\" is not an integer");
-	parse_fails(i, " 3 4", CACHET_EINVALID, "\"3 4\" is not an integer");
+	parse_fails(i, "abc", CACHET_EINVALID, "\"abc\" is not an int");
+	parse_fails(i, "", CACHET_EINVALID, "\"\" is not an int");
+	parse_fails(i, "1.5", CACHET_EINVALID, "\"1.5\" is not an int");
+	parse_fails(i, " 3 4", CACHET_EINVALID, "\"3 4\" is not an int");
 	parse_fails(i, "9223372036854775808", CACHET_EINVALID,
-		    "\"9223372036854775808\" is out of range for an integer");
+		    "\"9223372036854775808\" is out of range for an int");
 
 	lit = parse_ok(fl, "1.5");
 	assert_true(lit->scalar->primitive->float_value == 1.5);
@@ -77,7 +77,7 @@ static void text_primitives(void **state)
 		assert_int_equal(lit->scalar->primitive->boolean, k < 3);
 		cachet_literal_free(lit);
 	}
-	parse_fails(b, "maybe", CACHET_EINVALID, "\"maybe\" is not a boolean (true or false)");
+	parse_fails(b, "maybe", CACHET_EINVALID, "\"maybe\" is not a bool (true or false)");
 
 	/* 2024-01-02T03:04:05Z: 1704164645 by `date -u -d ... +%s` */
 	lit = parse_ok(dt, "2024-01-02T03:04:05Z");
@@ -122,7 +122,7 @@ static void text_primitives(void **state)
 		longtext[sizeof longtext - 1] = '\0';
 		parse_fails(i, longtext, CACHET_EINVALID,
 			    "\"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz...\" is not "
-			    "an integer");
+			    "an int");
 	}
 
 	cachet_literal_type_free(i);
@@ -225,7 +225,7 @@ static void text_containers(void **state)
 	assert_int_equal(lit->collection->literals[1]->scalar->primitive->integer, -2);
 	assert_int_equal(lit->collection->literals[2]->scalar->primitive->integer, 3);
 	cachet_literal_free(lit);
-	parse_fails(li, "[1, \"x\"]", CACHET_EINVALID, "[1]: \"x\" is not an integer");
+	parse_fails(li, "[1, \"x\"]", CACHET_EINVALID, "[1]: \"x\" is not an int");
 	parse_fails(li, "[1.5]", CACHET_EINVALID, "[0]: the number 1.5 is not of this type");
 	parse_fails(li, "1", CACHET_EINVALID, "\"1\" is not a JSON list");
 	parse_fails(li, "[1,", CACHET_EINVALID, NULL);

@@ -159,7 +159,7 @@ static void scalar_output_does_not_parse(void **state)
 	cachet_task *t = sh_task("t", iface_of(1, "out", "n", T_INT()),
 				 "echo abc > \"$CACHET_NODE_DIR/out/n\"");
 	cache_task(t, "1", false);
-	expect_node_error(*state, t, "node 'x': output 'n': \"abc\" is not an integer",
+	expect_node_error(*state, t, "node 'x': output 'n': \"abc\" is not an int",
 			  CACHET_NODE_FAILED);
 }
 

@@ -10,7 +10,6 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/version.h"
-#include "value/describe.h"
 #include "util/utf8.h"
 
 #include <errno.h>
@@ -33,11 +32,11 @@ static int content_hash(char **out, const cachet_literal *lit, const char *local
 			   sc->kind != CACHET_SCALAR_STRUCTURED_DATASET))
 		return cachet__error(CACHET_EINVALID,
 				     "a content hash needs a blob, dataset or schema, not %s",
-				     cachet__literal_describe(lit));
+				     cachet_literal_describe(lit));
 	if (local_path == NULL || local_path[0] == '\0')
 		return cachet__error(CACHET_EINVALID,
 				     "a content hash needs the local path of %s's data",
-				     cachet__literal_describe(lit));
+				     cachet_literal_describe(lit));
 	/* A Blob says whether it is one file or a directory: hold it to that.
 	 * (A missing path is left to cachet_hash_path to report.) */
 	if (sc->kind == CACHET_SCALAR_BLOB && sc->blob->metadata && sc->blob->metadata->type &&
@@ -69,7 +68,7 @@ static int value_text(char **out, const cachet_literal *lit)
 	if (p == NULL || p->kind == CACHET_PRIMITIVE_NOT_SET)
 		return cachet__error(CACHET_EINVALID,
 				     "a value hash needs a primitive value, not %s",
-				     cachet__literal_describe(lit));
+				     cachet_literal_describe(lit));
 	switch (p->kind) {
 	case CACHET_PRIMITIVE_INTEGER:
 		rc = cachet__buf_printf(&b, "%" PRId64, p->integer);
@@ -173,7 +172,7 @@ int cachet_literal_fill_hash(cachet_literal *lit, const char *local_path,
 		if (local_path == NULL || local_path[0] == '\0')
 			return cachet__error(CACHET_EINVALID,
 					     "hash command '%s' needs the local path of %s's data",
-					     method.argv[0], cachet__literal_describe(lit));
+					     method.argv[0], cachet_literal_describe(lit));
 		rc = cachet__run_hash_command(&hash, method.argv, local_path, method.timeout_ms);
 		from = "hash command";
 		break;

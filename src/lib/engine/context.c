@@ -139,7 +139,7 @@ done:
 static int local_path_of(char **out, cachet_task_context *ctx, const cachet_literal *lit,
 			 const char *hint)
 {
-	const char *uri = cachet__literal_uri(lit), *path, *root;
+	const char *uri = cachet_literal_uri(lit), *path, *root;
 	struct stat st;
 	char *dest = NULL, *dir = NULL;
 	int rc;
@@ -320,7 +320,7 @@ int cachet_task_input_path(const char **out, cachet_task_context *ctx, const cha
 	for (size_t i = 0; m && i < m->n_literals; i++) {
 		if (strcmp(m->literals[i].key, name))
 			continue;
-		if (cachet__literal_data_kind(m->literals[i].value) == DATA_NONE)
+		if (cachet_literal_data_kind(m->literals[i].value) == CACHET_DATA_NONE)
 			return cachet__error(CACHET_EINVALID,
 					     "node '%s': input '%s' is not a file, directory or "
 					     "dataset",
@@ -390,7 +390,7 @@ int cachet_task_output_path(const char **out, cachet_task_context *ctx, const ch
 		return cachet__error(CACHET_EINVALID, "node '%s': task '%s' has no output '%s'",
 				     ctx->node->pub.name, ctx->node->pub.task, name);
 	v = cachet_variable_map_get(ctx->node->wn->task->iface->outputs, name);
-	if (cachet__type_data_kind(v->type) == DATA_NONE)
+	if (cachet_literal_type_data_kind(v->type) == CACHET_DATA_NONE)
 		return cachet__error(CACHET_EINVALID,
 				     "node '%s': output '%s' is not a file, directory or dataset: "
 				     "set it with cachet_task_set_output",

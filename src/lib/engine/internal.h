@@ -90,29 +90,6 @@ int cachet__template_expand(cachet_buf *out, const char *arg, tmpl_fn fn, void *
 /* Values and types                                                       */
 
 /*
- * Whether lit is a value of type; on false *why (when not NULL) gets a
- * new reason. Offloaded literals are taken on trust.
- */
-bool cachet__literal_fits(const cachet_literal *lit, const cachet_literal_type *type, char **why);
-
-/* Describe a type into a buffer (see cachet_literal_type_describe). */
-int cachet__type_describe(cachet_buf *out, const cachet_literal_type *type);
-
-/* What kind of local data a type stands for. */
-typedef enum data_kind {
-	DATA_NONE = 0,   /* a value without data behind it */
-	DATA_FILE = 1,   /* a Blob SINGLE */
-	DATA_DIR = 2,    /* a Blob MULTIPART */
-	DATA_DATASET = 3 /* a StructuredDataset: a file or a directory */
-} data_kind;
-
-data_kind cachet__type_data_kind(const cachet_literal_type *type);
-/* The same for a literal (by its scalar). */
-data_kind cachet__literal_data_kind(const cachet_literal *lit);
-/* The URI of a blob, dataset or schema literal, or NULL. */
-const char *cachet__literal_uri(const cachet_literal *lit);
-
-/*
  * Render a value as argument text (see cachet_task_new_command): paths of
  * data literals come from path_fn (its string is appended), lists and maps
  * become compact JSON.

@@ -302,7 +302,7 @@ static int expand_one(cachet_buf *out, tmpl_kind kind, const char *name, size_t 
 		for (size_t i = 0; i < m->n_literals; i++) {
 			if (strcmp(m->literals[i].key, nm))
 				continue;
-			if (cachet__literal_data_kind(m->literals[i].value) != DATA_NONE) {
+			if (cachet_literal_data_kind(m->literals[i].value) != CACHET_DATA_NONE) {
 				const char *path;
 				int rc = cachet__context_input_path(&path, e->ctx, i);
 				return rc < 0 ? rc : cachet__buf_puts(out, path);

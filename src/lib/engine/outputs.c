@@ -28,20 +28,20 @@
 
 #define MAX_SCALAR_FILE (64u << 20)
 
-static const char *kind_word(data_kind k)
+static const char *kind_word(cachet_data_kind k)
 {
 	switch (k) {
-	case DATA_FILE: return "a file";
-	case DATA_DIR: return "a directory";
+	case CACHET_DATA_FILE: return "a file";
+	case CACHET_DATA_DIRECTORY: return "a directory";
 	default: return "a file or a directory";
 	}
 }
 
-static cachet_offload_kind offload_kind(data_kind k)
+static cachet_offload_kind offload_kind(cachet_data_kind k)
 {
 	switch (k) {
-	case DATA_FILE: return CACHET_OFFLOAD_FILE;
-	case DATA_DIR: return CACHET_OFFLOAD_DIRECTORY;
+	case CACHET_DATA_FILE: return CACHET_OFFLOAD_FILE;
+	case CACHET_DATA_DIRECTORY: return CACHET_OFFLOAD_DIRECTORY;
 	default: return CACHET_OFFLOAD_DATASET;
 	}
 }
@@ -95,7 +95,7 @@ static bool in_store(const cachet_run *run, const char *uri)
 
 /* Offload the data at path (of kind k) for output o into the store. */
 static int offload(cachet_literal **out, cachet_task_context *ctx, const char *name,
-		   const char *path, data_kind k, const cachet_literal_type *t,
+		   const char *path, cachet_data_kind k, const cachet_literal_type *t,
 		   const cachet_hash_method *m)
 {
 	cachet_run *run = ctx->run;
@@ -127,10 +127,10 @@ fail:
 }
 
 /* "was not written", saying what was expected where. */
-static int not_written(data_kind k, const char *path)
+static int not_written(cachet_data_kind k, const char *path)
 {
 	return cachet__error(CACHET_ENOTFOUND, "was not written (expected %s at '%s')",
-			     k == DATA_NONE ? "a file holding its value" : kind_word(k), path);
+			     k == CACHET_DATA_NONE ? "a file holding its value" : kind_word(k), path);
 }
 
 /* A scalar's text, read back from its file. */
@@ -164,7 +164,7 @@ static int read_scalar(cachet_literal **out, const char *path, const cachet_lite
 static int from_path(cachet_literal **out, cachet_task_context *ctx, task_ctx_output *o,
 		     const cachet_literal_type *t, const cachet_hash_method *m)
 {
-	data_kind k = cachet__type_data_kind(t);
+	cachet_data_kind k = cachet_literal_type_data_kind(t);
 	struct stat st;
 	int out_fd = -1, rc;
 
@@ -175,10 +175,10 @@ static int from_path(cachet_literal **out, cachet_task_context *ctx, task_ctx_ou
 			rc = not_written(k, o->path);
 		goto done;
 	}
-	if (k != DATA_NONE) {
-		bool ok = (k == DATA_FILE && S_ISREG(st.st_mode)) ||
-			  (k == DATA_DIR && S_ISDIR(st.st_mode)) ||
-			  (k == DATA_DATASET && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)));
+	if (k != CACHET_DATA_NONE) {
+		bool ok = (k == CACHET_DATA_FILE && S_ISREG(st.st_mode)) ||
+			  (k == CACHET_DATA_DIRECTORY && S_ISDIR(st.st_mode)) ||
+			  (k == CACHET_DATA_DATASET && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)));
 		if (!ok) {
 			rc = cachet__error(CACHET_EINVALID,
 					   "should be %s, but the task wrote %s at '%s'",
@@ -222,13 +222,13 @@ done:
 static int from_literal(cachet_literal **lit, cachet_task_context *ctx, task_ctx_output *o,
 			const cachet_literal_type *t, const cachet_hash_method *m)
 {
-	data_kind k = cachet__literal_data_kind(*lit);
-	const char *uri = cachet__literal_uri(*lit), *path = cachet__file_uri_path(uri);
+	cachet_data_kind k = cachet_literal_data_kind(*lit);
+	const char *uri = cachet_literal_uri(*lit), *path = cachet__file_uri_path(uri);
 	cachet_hash_options ho;
 	int rc;
 
 	hash_options(&ho, ctx->run);
-	if (k == DATA_NONE || (*lit)->kind != CACHET_LITERAL_SCALAR) {
+	if (k == CACHET_DATA_NONE || (*lit)->kind != CACHET_LITERAL_SCALAR) {
 		if (m && (rc = cachet_literal_fill_hash(*lit, NULL, m, &ho)) < 0)
 			return rc;
 		return 0;
@@ -283,7 +283,7 @@ int cachet__collect_outputs(cachet_literal_map **out, cachet_task_context *ctx, 
 			rc = cachet__error(CACHET_EINVALID, "was not %s",
 					   command ? "written" : "set by the task");
 		}
-		if (rc == 0 && !cachet__literal_fits(lit, v->type, &why)) {
+		if (rc == 0 && !cachet_literal_fits(lit, v->type, &why)) {
 			rc = cachet__error(CACHET_EINVALID, "%s", why ? why : "wrong kind of value");
 			cachet__free(why);
 		}

@@ -46,7 +46,7 @@ static int resolve_inputs(cachet_literal_map **out, const cachet_workflow *wf,
 					   in->name);
 			goto fail;
 		}
-		if (!cachet__literal_fits(v, in->type, &why)) {
+		if (!cachet_literal_fits(v, in->type, &why)) {
 			rc = cachet__error(CACHET_EINVALID, "workflow input '%s': %s", in->name,
 					   why ? why : "wrong kind of value");
 			cachet__free(why);

@@ -416,11 +416,11 @@ static int hash_literal(cachet_run *run, cachet_literal *lit, int depth)
 				return rc;
 		return 0;
 	}
-	if ((lit->hash && *lit->hash) || cachet__literal_data_kind(lit) == DATA_NONE)
+	if ((lit->hash && *lit->hash) || cachet_literal_data_kind(lit) == CACHET_DATA_NONE)
 		return 0;
 	if (lit->scalar->kind == CACHET_SCALAR_UNION)
 		return hash_literal(run, lit->scalar->union_->value, depth + 1);
-	if (!(path = cachet__file_uri_path(cachet__literal_uri(lit))))
+	if (!(path = cachet__file_uri_path(cachet_literal_uri(lit))))
 		return 0; /* not local: the key follows the URI */
 	ho.digest = run->opts.digest;
 	ho.stat_cache = run->stat_cache;

@@ -54,15 +54,15 @@ static int parse_integer(cachet_literal **out, const char *t)
 	long long v;
 
 	if (!*t)
-		return not_a(t, "an integer");
+		return not_a(t, "an int");
 	errno = 0;
 	v = strtoll(t, &end, 10);
 	if (*end || end == t || (t[0] != '-' && t[0] != '+' && (t[0] < '0' || t[0] > '9')))
-		return not_a(t, "an integer");
+		return not_a(t, "an int");
 	if (errno == ERANGE) {
 		char q[80];
 		cachet__quote_text(q, sizeof q, t);
-		return cachet__error(CACHET_EINVALID, "%s is out of range for an integer", q);
+		return cachet__error(CACHET_EINVALID, "%s is out of range for an int", q);
 	}
 	*out = cachet_literal_new_integer((int64_t)v);
 	return *out ? 0 : CACHET_ENOMEM;
@@ -99,7 +99,7 @@ static int parse_boolean(cachet_literal **out, const char *t)
 	else if (!strcmp(t, "false") || !strcmp(t, "False") || !strcmp(t, "0"))
 		v = false;
 	else
-		return not_a(t, "a boolean (true or false)");
+		return not_a(t, "a bool (true or false)");
 	*out = cachet_literal_new_boolean(v);
 	return *out ? 0 : CACHET_ENOMEM;
 }
@@ -311,7 +311,7 @@ static int from_json(cachet_literal **out, const cachet_literal_type *type, json
 			*out = cachet_literal_new_boolean(json_is_true(j));
 			return *out ? 0 : CACHET_ENOMEM;
 		}
-		return cachet__error(CACHET_EINVALID, "%s is not a boolean here",
+		return cachet__error(CACHET_EINVALID, "%s is not a bool here",
 				     json_is_true(j) ? "true" : "false");
 	}
 	if (json_is_number(j)) {
@@ -504,95 +504,6 @@ int cachet_literal_from_text(cachet_literal **out, const cachet_literal_type *ty
 }
 
 /* ---------------------------------------------------------------------- */
-/* Describing types                                                       */
-
-static int describe_format(cachet_buf *out, const char *base, const char *format)
-{
-	if (format && *format)
-		return cachet__buf_printf(out, "%s(%s)", base, format);
-	return cachet__buf_puts(out, base);
-}
-
-int cachet__type_describe(cachet_buf *out, const cachet_literal_type *type)
-{
-	int rc;
-
-	if (!type)
-		return cachet__buf_puts(out, "(no type)");
-	switch (type->kind) {
-	case CACHET_TYPE_SIMPLE:
-		switch (type->simple) {
-		case CACHET_SIMPLE_INTEGER: return cachet__buf_puts(out, "int");
-		case CACHET_SIMPLE_FLOAT: return cachet__buf_puts(out, "float");
-		case CACHET_SIMPLE_STRING: return cachet__buf_puts(out, "str");
-		case CACHET_SIMPLE_BOOLEAN: return cachet__buf_puts(out, "bool");
-		case CACHET_SIMPLE_DATETIME: return cachet__buf_puts(out, "datetime");
-		case CACHET_SIMPLE_DURATION: return cachet__buf_puts(out, "duration");
-		case CACHET_SIMPLE_NONE: return cachet__buf_puts(out, "none");
-		case CACHET_SIMPLE_BINARY: return cachet__buf_puts(out, "binary");
-		case CACHET_SIMPLE_ERROR: return cachet__buf_puts(out, "error");
-		case CACHET_SIMPLE_STRUCT: return cachet__buf_puts(out, "struct");
-		default: return cachet__buf_printf(out, "simple(%d)", (int)type->simple);
-		}
-	case CACHET_TYPE_BLOB:
-		if (!type->blob)
-			return cachet__buf_puts(out, "file");
-		return describe_format(out,
-				       type->blob->dimensionality == CACHET_BLOB_MULTIPART
-					       ? "directory"
-					       : "file",
-				       type->blob->format);
-	case CACHET_TYPE_STRUCTURED_DATASET:
-		return describe_format(out, "dataset",
-				       type->structured_dataset_type
-					       ? type->structured_dataset_type->format
-					       : NULL);
-	case CACHET_TYPE_SCHEMA: return cachet__buf_puts(out, "schema");
-	case CACHET_TYPE_COLLECTION:
-		if ((rc = cachet__buf_puts(out, "list of ")) < 0)
-			return rc;
-		return cachet__type_describe(out, type->collection_type);
-	case CACHET_TYPE_MAP:
-		if ((rc = cachet__buf_puts(out, "map of ")) < 0)
-			return rc;
-		return cachet__type_describe(out, type->map_value_type);
-	case CACHET_TYPE_ENUM:
-		if ((rc = cachet__buf_puts(out, "enum(")) < 0)
-			return rc;
-		for (size_t i = 0; type->enum_type && i < type->enum_type->n_values; i++) {
-			const char *v = type->enum_type->values[i];
-			if ((rc = cachet__buf_printf(out, "%s%s", i ? "|" : "", v ? v : "")) < 0)
-				return rc;
-		}
-		return cachet__buf_putc(out, ')');
-	case CACHET_TYPE_UNION:
-		if ((rc = cachet__buf_puts(out, "union(")) < 0)
-			return rc;
-		for (size_t i = 0; type->union_type && i < type->union_type->n_variants; i++) {
-			if ((i && (rc = cachet__buf_putc(out, '|')) < 0) ||
-			    (rc = cachet__type_describe(out, type->union_type->variants[i])) < 0)
-				return rc;
-		}
-		return cachet__buf_putc(out, ')');
-	default: return cachet__buf_puts(out, "(unset type)");
-	}
-}
-
-int cachet_literal_type_describe(char **out, const cachet_literal_type *type)
-{
-	cachet_buf b = CACHET_BUF_INIT;
-	int rc;
-
-	if (!out)
-		return cachet__error(CACHET_EINVALID, "cachet_literal_type_describe: out is NULL");
-	*out = NULL;
-	if ((rc = cachet__type_describe(&b, type)) < 0 || !(*out = cachet__buf_detach(&b, NULL)))
-		rc = rc < 0 ? rc : CACHET_ENOMEM;
-	cachet__buf_dispose(&b);
-	return rc;
-}
-
-/* ---------------------------------------------------------------------- */
 /* Rendering values into arguments                                        */
 
 static int render(cachet_buf *out, const cachet_literal *lit, path_fn fn, void *payload,
@@ -659,7 +570,7 @@ static int render_scalar(cachet_buf *out, const cachet_literal *lit, path_fn fn,
 	case CACHET_SCALAR_STRUCTURED_DATASET:
 	case CACHET_SCALAR_SCHEMA:
 		if (!fn)
-			return put_text(out, cachet__literal_uri(lit), json);
+			return put_text(out, cachet_literal_uri(lit), json);
 		if ((rc = fn(&tmp, lit, payload)) == 0)
 			rc = put_text(out, tmp.ptr, json);
 		break;

@@ -133,7 +133,7 @@ static void check_source(problems_ctx *pc, const cachet_workflow *wf, const wf_b
 		break;
 	}
 	case CACHET_SOURCE_CONSTANT:
-		if (to && !cachet__literal_fits(src->value, to, &why)) {
+		if (to && !cachet_literal_fits(src->value, to, &why)) {
 			char *tn = describe(to);
 			add_problem(pc, b->where, node, "%s: the constant does not fit %s: %s", what,
 				    tn ? tn : "the type", why ? why : "wrong kind of value");
@@ -162,7 +162,7 @@ static void check_inputs(problems_ctx *pc, const cachet_workflow *wf)
 				    in->name);
 			continue;
 		}
-		if (in->def && !cachet__literal_fits(in->def, in->type, &why)) {
+		if (in->def && !cachet_literal_fits(in->def, in->type, &why)) {
 			char *tn = describe(in->type);
 			add_problem(pc, in->where, NULL,
 				    "workflow input '%s': the default does not fit %s: %s", in->name,

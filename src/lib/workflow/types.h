@@ -36,7 +36,7 @@ typedef struct cachet__wf_value_ctx {
  * value (or ~, null) is none for none, and missing for any other type.
  * CACHET_EINVALID "<name>:<line>:<col>: <what>: <problem>" when the value
  * does not fit, e.g.
- *   wf.yaml:12:10: node 'foo': input 'a': "abc" is not an integer
+ *   wf.yaml:12:10: node 'foo': input 'a': "abc" is not an int
  */
 int cachet__wf_value_from_node(cachet_literal **out, const cachet__wf_value_ctx *ctx,
 			       const cachet_literal_type *t, const cachet__yaml_node *n);
