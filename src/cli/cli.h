@@ -30,6 +30,10 @@ int cmd_run(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
 int cmd_store(int argc, char **argv);
 
+/* strerror, safe in threads: the text for err in a per-thread buffer,
+ * valid until the next call on this thread. */
+const char *cli_strerror(int err);
+
 /* Print "cachet: <message>" on stderr; returns CLI_FAIL. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "cachet: <prefix>: <libcachet's last error>"; returns CLI_FAIL. */

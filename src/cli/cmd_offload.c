@@ -152,7 +152,7 @@ int cmd_offload(int argc, char **argv)
 	}
 	printf("%s\n", json);
 	if (fflush(stdout) != 0)
-		rc = cli_error("cannot write to standard output: %s", strerror(errno));
+		rc = cli_error("cannot write to standard output: %s", cli_strerror(errno));
 done:
 	cachet_free(json);
 	cachet_literal_free(lit);

@@ -11,6 +11,15 @@
 #include <string.h>
 #include <unistd.h>
 
+const char *cli_strerror(int err)
+{
+	static _Thread_local char buf[128];
+	/* the XSI strerror_r (_POSIX_C_SOURCE, no _GNU_SOURCE) */
+	if (strerror_r(err, buf, sizeof buf) != 0)
+		snprintf(buf, sizeof buf, "error %d", err);
+	return buf;
+}
+
 int cli_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -55,7 +64,7 @@ int cli_read_file(const char *path, char **data, size_t *len)
 	*data = NULL;
 	*len = 0;
 	if (fd < 0)
-		return cli_error("cannot open '%s': %s", path, strerror(errno));
+		return cli_error("cannot open '%s': %s", path, cli_strerror(errno));
 	if (cachet_read_input(data, len, fd, cli_display_name(path)) < 0)
 		rc = cli_lib_error(NULL);
 	if (!is_stdin)
@@ -76,7 +85,7 @@ int cli_write_file(const char *path, const void *data, size_t len)
 
 	if (path == NULL || strcmp(path, "-") == 0) {
 		if (write_all(stdout, data, len) < 0)
-			return cli_error("cannot write to standard output: %s", strerror(errno));
+			return cli_error("cannot write to standard output: %s", cli_strerror(errno));
 		return CLI_OK;
 	}
 	tmp = malloc(strlen(path) + sizeof ".tmp.XXXXXX");
@@ -85,7 +94,7 @@ int cli_write_file(const char *path, const void *data, size_t len)
 	sprintf(tmp, "%s.tmp.XXXXXX", path);
 	fd = mkstemp(tmp);
 	if (fd < 0 || (f = fdopen(fd, "wb")) == NULL) {
-		cli_error("cannot create '%s': %s", tmp, strerror(errno));
+		cli_error("cannot create '%s': %s", tmp, cli_strerror(errno));
 		if (fd >= 0) {
 			close(fd);
 			unlink(tmp);
@@ -94,16 +103,16 @@ int cli_write_file(const char *path, const void *data, size_t len)
 		return CLI_FAIL;
 	}
 	if (write_all(f, data, len) < 0 || fsync(fileno(f)) < 0) {
-		cli_error("cannot write '%s': %s", path, strerror(errno));
+		cli_error("cannot write '%s': %s", path, cli_strerror(errno));
 		fclose(f);
 		goto fail;
 	}
 	if (fclose(f) != 0) {
-		cli_error("cannot write '%s': %s", path, strerror(errno));
+		cli_error("cannot write '%s': %s", path, cli_strerror(errno));
 		goto fail;
 	}
 	if (rename(tmp, path) < 0) {
-		cli_error("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+		cli_error("cannot rename '%s' to '%s': %s", tmp, path, cli_strerror(errno));
 		goto fail;
 	}
 	free(tmp);

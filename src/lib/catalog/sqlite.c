@@ -1045,12 +1045,12 @@ static int check_header(const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : cachet__error(CACHET_EIO, "cannot open catalog '%s': %s",
-							   path, strerror(errno));
+							   path, cachet__strerror(errno));
 	ssize_t n = read(fd, head, sizeof head);
 	int err = errno;
 	close(fd);
 	if (n < 0)
-		return cachet__error(CACHET_EIO, "cannot read catalog '%s': %s", path, strerror(err));
+		return cachet__error(CACHET_EIO, "cannot read catalog '%s': %s", path, cachet__strerror(err));
 	if (n == 0)
 		return 0;
 	if ((size_t)n < sizeof head || memcmp(head, magic, sizeof head) != 0)
@@ -1194,7 +1194,7 @@ static int open_db(sqlite_backend *sb, const char *name, int flags)
 		return code_of(rc) == CACHET_ENOMEM
 			       ? cachet__error_oom()
 			       : cachet__error(CACHET_EIO, "cannot open catalog '%s': %s", sb->path,
-					       err ? strerror(err) : sqlite3_errmsg(sb->db));
+					       err ? cachet__strerror(err) : sqlite3_errmsg(sb->db));
 	}
 	sqlite3_extended_result_codes(sb->db, 1);
 	sqlite3_busy_handler(sb->db, busy_handler, sb);

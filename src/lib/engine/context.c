@@ -85,7 +85,7 @@ static int download_one(const char *uri, const cachet_store_stat *st, void *payl
 		char *parent = cachet__strndup(path, (size_t)(slash - path));
 		if (!parent || cachet__mkdirs(parent, 0700, NULL) < 0) {
 			rc = parent ? cachet__error(CACHET_EIO, "cannot create directory '%s': %s",
-						    parent, strerror(errno))
+						    parent, cachet__strerror(errno))
 				    : CACHET_ENOMEM;
 			cachet__free(parent);
 			cachet__free(path);
@@ -115,7 +115,7 @@ static int download(cachet_store *store, const char *uri, const char *dest)
 	d.prefix = prefix;
 	if (cachet__mkdirs(dest, 0700, NULL) < 0) {
 		rc = cachet__error(CACHET_EIO, "cannot create directory '%s': %s", dest,
-				   strerror(errno));
+				   cachet__strerror(errno));
 		goto done;
 	}
 	rc = cachet_store_list(store, prefix, download_one, &d);
@@ -150,7 +150,7 @@ static int local_path_of(char **out, cachet_task_context *ctx, const cachet_lite
 	if ((path = cachet__file_uri_path(uri))) {
 		if (stat(path, &st) < 0)
 			return cachet__error(errno == ENOENT ? CACHET_ENOTFOUND : CACHET_EIO,
-					     "cannot read '%s': %s", path, strerror(errno));
+					     "cannot read '%s': %s", path, cachet__strerror(errno));
 		*out = cachet__strdup(path);
 		return *out ? 0 : CACHET_ENOMEM;
 	}
@@ -164,7 +164,7 @@ static int local_path_of(char **out, cachet_task_context *ctx, const cachet_lite
 		return CACHET_ENOMEM;
 	if (cachet__mkdirs(dir, 0700, NULL) < 0) {
 		rc = cachet__error(CACHET_EIO, "cannot create directory '%s': %s", dir,
-				   strerror(errno));
+				   cachet__strerror(errno));
 		goto done;
 	}
 	{
@@ -217,7 +217,7 @@ int cachet__context_output_path(const char **out, cachet_task_context *ctx, task
 			return CACHET_ENOMEM;
 		if (cachet__mkdirs(dir, 0700, NULL) < 0) {
 			int rc = cachet__error(CACHET_EIO, "cannot create directory '%s': %s", dir,
-					       strerror(errno));
+					       cachet__strerror(errno));
 			cachet__free(dir);
 			return rc;
 		}

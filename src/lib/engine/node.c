@@ -220,7 +220,7 @@ static int make_dirs(run_node *n, const cachet_run *run)
 	}
 	if (cachet__mkdirs(n->work_dir, 0700, NULL) < 0)
 		rc = cachet__error(CACHET_EIO, "cannot create directory '%s': %s", n->work_dir,
-				   strerror(errno));
+				   cachet__strerror(errno));
 	n->res.work_dir = n->work_dir;
 done:
 	cachet__buf_dispose(&b);

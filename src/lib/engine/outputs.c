@@ -239,7 +239,7 @@ static int from_literal(cachet_literal **lit, cachet_task_context *ctx, task_ctx
 		/* what the literal says it is decides the kind */
 		if (stat(path, &st) < 0)
 			return cachet__error(errno == ENOENT ? CACHET_ENOTFOUND : CACHET_EIO,
-					     "cannot read '%s': %s", path, strerror(errno));
+					     "cannot read '%s': %s", path, cachet__strerror(errno));
 		if ((rc = offload(&off, ctx, o->name, path, k, t, m)) < 0)
 			return rc;
 		cachet_literal_free(*lit);

@@ -472,7 +472,7 @@ int cachet_run_records_list(cachet_run_records *out, const char *home, const cha
 	if (!(d = opendir(dir))) {
 		if (errno != ENOENT)
 			rc = cachet__error(CACHET_EIO, "cannot read directory '%s': %s", dir,
-					   strerror(errno));
+					   cachet__strerror(errno));
 		goto done;
 	}
 	while ((e = readdir(d))) {

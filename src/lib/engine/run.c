@@ -92,7 +92,7 @@ static int make_run_dir(cachet_run *run)
 			goto done;
 		if (cachet__mkdirs(b.ptr, 0700, NULL) < 0) {
 			rc = cachet__error(CACHET_EIO, "cannot create directory '%s': %s", b.ptr,
-					   strerror(errno));
+					   cachet__strerror(errno));
 			goto done;
 		}
 		if ((rc = cachet__buf_printf(&b, "/%s", id)) < 0)
@@ -105,7 +105,7 @@ static int make_run_dir(cachet_run *run)
 		}
 		if (errno != EEXIST) {
 			rc = cachet__error(CACHET_EIO, "cannot create directory '%s': %s", b.ptr,
-					   strerror(errno));
+					   cachet__strerror(errno));
 			goto done;
 		}
 	}
@@ -248,7 +248,7 @@ int cachet_run_new(cachet_run **out, cachet_workflow *wf, const cachet_literal_m
 	run->status = CACHET_RUN_CREATED;
 	if ((rc = pthread_mutex_init(&run->lock, NULL)) != 0) {
 		cachet__free(run);
-		return cachet__error(CACHET_ERROR, "cannot create a mutex: %s", strerror(rc));
+		return cachet__error(CACHET_ERROR, "cannot create a mutex: %s", cachet__strerror(rc));
 	}
 	pthread_mutex_init(&run->catalog_lock, NULL);
 	pthread_cond_init(&run->work_cond, NULL);
@@ -271,7 +271,7 @@ int cachet_run_new(cachet_run **out, cachet_workflow *wf, const cachet_literal_m
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
 	run->jobs = opts->jobs ? opts->jobs : (cores > 0 ? (unsigned int)cores : 1);
 	if (pipe(run->wake) < 0) {
-		rc = cachet__error(CACHET_EIO, "cannot create a pipe: %s", strerror(errno));
+		rc = cachet__error(CACHET_EIO, "cannot create a pipe: %s", cachet__strerror(errno));
 		goto fail;
 	}
 	for (int k = 0; k < 2; k++) {

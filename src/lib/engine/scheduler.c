@@ -143,7 +143,7 @@ static int start_workers(cachet_run *run)
 			cachet__free(wa);
 			if (!run->n_threads)
 				return cachet__error(CACHET_ERROR, "cannot start a thread: %s",
-						     strerror(err));
+						     cachet__strerror(err));
 			break; /* run with fewer workers */
 		}
 		run->n_threads++;

@@ -210,7 +210,7 @@ int cachet__spawn_command(cachet_run *run, run_node *n, char *const *argv)
 		if (e) {
 			rc = cachet__error(e == ENOENT ? CACHET_ENOTFOUND : CACHET_ERROR,
 					   "node '%s': cannot run '%s': %s", n->pub.name, argv[0],
-					   strerror(e));
+					   cachet__strerror(e));
 			goto done;
 		}
 	}
@@ -223,7 +223,7 @@ int cachet__spawn_command(cachet_run *run, run_node *n, char *const *argv)
 		else
 			rc = cachet__error(err == ENOENT ? CACHET_ENOTFOUND : CACHET_ERROR,
 					   "node '%s': cannot run '%s': %s", n->pub.name, argv[0],
-					   strerror(err));
+					   cachet__strerror(err));
 		pid = -1;
 		goto done;
 	}
