@@ -42,7 +42,7 @@ static int open_dir_at(int *fd, int dirfd, const char *name, const char *shown)
 int cachet__out_dir_open(int *out_fd, const cachet_run *run, const run_node *n)
 {
 	/* from the run's directory (ours) down: nodes/<node>/out */
-	const char *const parts[] = {"nodes", n->pub.name, "out"};
+	const char *const parts[] = {"nodes", n->res.name, "out"};
 	cachet_buf shown = CACHET_BUF_INIT;
 	int fd, rc;
 

@@ -256,17 +256,17 @@ static int primitive_of(const cachet_primitive **out, const cachet_task_context 
 		return cachet__error(CACHET_EINVALID, "task input getter: NULL argument");
 	if (!lit)
 		return cachet__error(CACHET_ENOTFOUND, "node '%s': no input '%s'",
-				     ctx->node->pub.name, name);
+				     ctx->node->res.name, name);
 	while (lit->kind == CACHET_LITERAL_SCALAR && lit->scalar->kind == CACHET_SCALAR_UNION &&
 	       lit->scalar->union_->value)
 		lit = lit->scalar->union_->value;
 	if (lit->kind != CACHET_LITERAL_SCALAR || lit->scalar->kind != CACHET_SCALAR_PRIMITIVE)
 		return cachet__error(CACHET_EINVALID, "node '%s': input '%s' is not %s",
-				     ctx->node->pub.name, name, word);
+				     ctx->node->res.name, name, word);
 	if ((int)lit->scalar->primitive->kind != kind) {
 		int k = (int)lit->scalar->primitive->kind;
 		return cachet__error(CACHET_EINVALID, "node '%s': input '%s' is %s, not %s",
-				     ctx->node->pub.name, name,
+				     ctx->node->res.name, name,
 				     k >= 0 && k <= 6 ? words[k] : "unknown", word);
 	}
 	*out = lit->scalar->primitive;
@@ -324,12 +324,12 @@ int cachet_task_input_path(const char **out, cachet_task_context *ctx, const cha
 			return cachet__error(CACHET_EINVALID,
 					     "node '%s': input '%s' is not a file, directory or "
 					     "dataset",
-					     ctx->node->pub.name, name);
+					     ctx->node->res.name, name);
 		if (cachet__context_input_path(out, ctx, i) < 0)
-			return cachet__error_prefix("node '%s'", ctx->node->pub.name);
+			return cachet__error_prefix("node '%s'", ctx->node->res.name);
 		return 0;
 	}
-	return cachet__error(CACHET_ENOTFOUND, "node '%s': no input '%s'", ctx->node->pub.name,
+	return cachet__error(CACHET_ENOTFOUND, "node '%s': no input '%s'", ctx->node->res.name,
 			     name);
 }
 
@@ -344,7 +344,7 @@ int cachet_task_set_output(cachet_task_context *ctx, const char *name, cachet_li
 	if (!(o = cachet__context_output(ctx, name))) {
 		cachet_literal_free(lit);
 		return cachet__error(CACHET_EINVALID, "node '%s': task '%s' has no output '%s'",
-				     ctx->node->pub.name, ctx->node->pub.task, name);
+				     ctx->node->res.name, ctx->node->res.task, name);
 	}
 	cachet_literal_free(o->lit);
 	o->lit = lit;
@@ -388,15 +388,15 @@ int cachet_task_output_path(const char **out, cachet_task_context *ctx, const ch
 	*out = NULL;
 	if (!(o = cachet__context_output(ctx, name)))
 		return cachet__error(CACHET_EINVALID, "node '%s': task '%s' has no output '%s'",
-				     ctx->node->pub.name, ctx->node->pub.task, name);
+				     ctx->node->res.name, ctx->node->res.task, name);
 	v = cachet_variable_map_get(ctx->node->wn->task->iface->outputs, name);
 	if (cachet__type_data_kind(v->type) == DATA_NONE)
 		return cachet__error(CACHET_EINVALID,
 				     "node '%s': output '%s' is not a file, directory or dataset: "
 				     "set it with cachet_task_set_output",
-				     ctx->node->pub.name, name);
+				     ctx->node->res.name, name);
 	if (cachet__context_output_path(out, ctx, o) < 0)
-		return cachet__error_prefix("node '%s': output '%s'", ctx->node->pub.name, name);
+		return cachet__error_prefix("node '%s': output '%s'", ctx->node->res.name, name);
 	return 0;
 }
 
@@ -407,7 +407,7 @@ const char *cachet_task_work_dir(const cachet_task_context *ctx)
 
 const char *cachet_task_node_name(const cachet_task_context *ctx)
 {
-	return ctx ? ctx->node->pub.name : NULL;
+	return ctx ? ctx->node->res.name : NULL;
 }
 
 const char *cachet_task_run_id(const cachet_task_context *ctx)

@@ -246,6 +246,7 @@ int cachet_run_new(cachet_run **out, cachet_workflow *wf, const cachet_literal_m
 	run->opts = *opts;
 	run->wake[0] = run->wake[1] = -1;
 	run->status = CACHET_RUN_CREATED;
+	atomic_init(&run->cancelled, false);
 	if ((rc = pthread_mutex_init(&run->lock, NULL)) != 0) {
 		cachet__free(run);
 		return cachet__error(CACHET_ERROR, "cannot create a mutex: %s", cachet__strerror(rc));
