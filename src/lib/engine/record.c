@@ -365,11 +365,9 @@ static int runs_dir(char **out, const char *home)
 	*out = NULL;
 	if ((rc = cachet_home_resolve(&resolved, home)) < 0)
 		return rc;
-	*out = cachet__malloc(strlen(resolved) + 8);
-	if (*out)
-		sprintf(*out, "%s/runs", resolved);
+	rc = cachet_home_runs_dir(out, resolved);
 	cachet__free(resolved);
-	return *out ? 0 : CACHET_ENOMEM;
+	return rc;
 }
 
 static int record_path(char **out, const char *dir, const char *id)

@@ -81,21 +81,22 @@ static int new_run_id(char *out, size_t size)
 static int make_run_dir(cachet_run *run)
 {
 	cachet_buf b = CACHET_BUF_INIT;
+	char *runs = NULL;
 	char id[64];
 	int rc;
 
+	if ((rc = cachet_home_runs_dir(&runs, run->home)) < 0)
+		return rc;
 	for (int attempt = 0; attempt < 8; attempt++) {
 		if ((rc = new_run_id(id, sizeof id)) < 0)
-			return rc;
-		cachet__buf_clear(&b);
-		if ((rc = cachet__buf_printf(&b, "%s/runs", run->home)) < 0)
 			goto done;
-		if (cachet__mkdirs(b.ptr, 0700, NULL) < 0) {
-			rc = cachet__error(CACHET_EIO, "cannot create directory '%s': %s", b.ptr,
+		if (cachet__mkdirs(runs, 0700, NULL) < 0) {
+			rc = cachet__error(CACHET_EIO, "cannot create directory '%s': %s", runs,
 					   cachet__strerror(errno));
 			goto done;
 		}
-		if ((rc = cachet__buf_printf(&b, "/%s", id)) < 0)
+		cachet__buf_clear(&b);
+		if ((rc = cachet__buf_printf(&b, "%s/%s", runs, id)) < 0)
 			goto done;
 		if (mkdir(b.ptr, 0700) == 0) {
 			if (!(run->id = cachet__strdup(id)) ||
@@ -109,9 +110,10 @@ static int make_run_dir(cachet_run *run)
 			goto done;
 		}
 	}
-	rc = cachet__error(CACHET_EIO, "cannot find a free run id in '%s/runs'", run->home);
+	rc = cachet__error(CACHET_EIO, "cannot find a free run id in '%s'", runs);
 done:
 	cachet__buf_dispose(&b);
+	cachet__free(runs);
 	return rc;
 }
 
