@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -180,16 +181,18 @@ void cli_print_warning(const char *message, void *payload)
 	fprintf(stderr, "cachet: warning: %s\n", message);
 }
 
-int cli_parse_threads(const char *command, const char *text, unsigned *out)
+int cli_parse_jobs(const char *command, const char *text, unsigned *out)
 {
 	char *end;
 	unsigned long n;
 
 	errno = 0;
 	n = strtoul(text, &end, 10);
-	if (errno || end == text || *end != '\0' || text[0] == '-' || n > 1024)
-		return cli_error("%s: -j must be a number of threads from 0 to 1024, not '%s'",
-				 command, text);
+	/* strtoul takes a sign and leading spaces: a number starts with a digit */
+	if (errno || end == text || *end != '\0' || !isdigit((unsigned char)text[0]) || n < 1 ||
+	    n > CLI_JOBS_MAX)
+		return cli_error("%s: -j must be a number from 1 to %d, not '%s'", command,
+				 CLI_JOBS_MAX, text);
 	*out = (unsigned)n;
 	return CLI_OK;
 }
