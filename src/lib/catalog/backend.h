@@ -1,7 +1,7 @@
 /*
  * Internal: the catalog backend interface, a versioned table of
  * operations that a storage engine implements (SQLite in sqlite.c, memory
- * in memory.c; PostgreSQL next).
+ * in memory.c).
  *
  * The split: a backend stores and finds rows and keeps each operation
  * atomic (one transaction); everything else is generic and lives in the
