@@ -41,9 +41,6 @@
 extern "C" {
 #endif
 
-/* The catalog's file name in the cachet home. */
-#define CACHET_CATALOG_FILE "catalog.db"
-
 typedef struct cachet_catalog cachet_catalog;
 
 /* ---------------------------------------------------------------------- */
@@ -138,7 +135,7 @@ typedef struct cachet_catalog_options {
 
 /*
  * Open (creating if absent, unless read_only) the SQLite catalog at path,
- * conventionally <home>/catalog.db. The directory must exist. An older
+ * conventionally the home's (cachet_home_catalog_path). The directory must exist. An older
  * schema is migrated forward; a file that is not a cachet catalog, is
  * damaged (CACHET_ECORRUPT) or has a newer schema than this cachet knows
  * (CACHET_EUNSUPPORTED) is refused and left untouched. opts may be NULL.

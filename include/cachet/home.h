@@ -1,11 +1,7 @@
 /*
  * cachet/home.h - the cachet home: the directory that holds the store of
- * offloaded data, the state (the stat cache), the catalog and the runs.
- *
- *   <home>/store/                  the local store (file:// URIs)
- *   <home>/state/stat-cache.db     what the stat cache remembers
- *   <home>/catalog.db              the embedded catalog
- *   <home>/runs/                   run records and logs
+ * offloaded data, the state (the stat cache), the catalog and the runs,
+ * laid out as the CACHET_HOME_* names below say.
  *
  * Which directory: an explicit choice (the CLI's --home DIR), else
  * $CACHET_HOME, else ${XDG_CACHE_HOME:-$HOME/.cache}/cachet.
@@ -24,6 +20,17 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/*
+ * The home's layout: the one definition of where things are, relative to
+ * the home. Use the cachet_home_*_dir and _path functions below for the
+ * full paths.
+ */
+#define CACHET_HOME_STORE_DIR "store"        /* the local store (file:// URIs) */
+#define CACHET_HOME_STATE_DIR "state"        /* cachet's own state */
+#define CACHET_HOME_STAT_CACHE_FILE "state/stat-cache.db" /* the stat cache */
+#define CACHET_HOME_CATALOG_FILE "catalog.db" /* the embedded catalog */
+#define CACHET_HOME_RUNS_DIR "runs"          /* run records and logs: runs/<id>/ */
 
 /*
  * Resolve the home directory into *out (a new absolute path without a
@@ -72,6 +79,9 @@ CACHET_EXTERN int cachet_home_stat_cache_path(char **out, const char *home);
 
 /* "<home>/catalog.db": the embedded catalog's database (new string). */
 CACHET_EXTERN int cachet_home_catalog_path(char **out, const char *home);
+
+/* "<home>/runs": the directory of run records (new string). */
+CACHET_EXTERN int cachet_home_runs_dir(char **out, const char *home);
 
 #ifdef __cplusplus
 }

@@ -30,6 +30,10 @@ int cmd_run(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
 int cmd_store(int argc, char **argv);
 
+/* strerror, safe in threads: the text for err in a per-thread buffer,
+ * valid until the next call on this thread. */
+const char *cli_strerror(int err);
+
 /* Print "cachet: <message>" on stderr; returns CLI_FAIL. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "cachet: <prefix>: <libcachet's last error>"; returns CLI_FAIL. */
@@ -54,9 +58,16 @@ int cli_write_file(const char *path, const void *data, size_t len);
 /* The warning handler of the whole tool: "cachet: warning: <message>". */
 void cli_print_warning(const char *message, void *payload);
 
-/* Parse -j's value (0 to 1024 threads; 0 = one per core). Prints the error
- * naming command and returns CLI_FAIL when it is not such a number. */
-int cli_parse_threads(const char *command, const char *text, unsigned *out);
+/* The largest -j any command takes. */
+#define CLI_JOBS_MAX 1024
+
+/*
+ * Parse -j's value, the one rule of every command that takes -j: a whole
+ * number from 1 to CLI_JOBS_MAX (without -j, a command uses one per
+ * online core). Prints the error naming command and returns CLI_FAIL when
+ * text is not such a number.
+ */
+int cli_parse_jobs(const char *command, const char *text, unsigned *out);
 
 /*
  * The stat cache of the cachet home (home_dir, else $CACHET_HOME, ...), or

@@ -160,10 +160,10 @@ static int print_indented_map(const cachet_literal_map *map)
 	int rc;
 
 	if (mem == NULL)
-		return cli_error("cannot show the outputs: %s", strerror(errno));
+		return cli_error("cannot show the outputs: %s", cli_strerror(errno));
 	rc = cli_show_literal_map(mem, map);
 	if (fclose(mem) != 0 && rc == CLI_OK)
-		rc = cli_error("cannot show the outputs: %s", strerror(errno));
+		rc = cli_error("cannot show the outputs: %s", cli_strerror(errno));
 	if (rc == CLI_OK) {
 		for (char *line = text; *line;) {
 			size_t n = strcspn(line, "\n");

@@ -25,7 +25,8 @@ static const char usage[] =
 	"                    collision-resistant: for a cache one trusted user fills)\n"
 	"  --home DIR        the cachet home, which holds the stat cache\n"
 	"                    (default: $CACHET_HOME, else ${XDG_CACHE_HOME:-~/.cache}/cachet)\n"
-	"  -j N              threads for a directory's files (default: one per core)\n";
+	"  -j N              threads for a directory's files, 1 to 1024 (default: one\n"
+	"                    per core)\n";
 
 struct hash_args {
 	bool json, no_stat_cache;
@@ -63,7 +64,7 @@ static int parse_args(struct hash_args *args, int argc, char **argv)
 			break;
 		case OPT_HOME: args->home = optarg; break;
 		case 'j':
-			if (cli_parse_threads("hash", optarg, &args->threads) != CLI_OK)
+			if (cli_parse_jobs("hash", optarg, &args->threads) != CLI_OK)
 				return CLI_FAIL;
 			break;
 		case 'h':

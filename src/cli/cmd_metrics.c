@@ -239,12 +239,12 @@ int cmd_metrics(int argc, char **argv)
 	} else {
 		FILE *mem = open_memstream(&text, &len);
 		if (mem == NULL) {
-			rc = cli_error("cannot format the metrics: %s", strerror(errno));
+			rc = cli_error("cannot format the metrics: %s", cli_strerror(errno));
 			goto done;
 		}
 		write_text(mem, &stats);
 		if (fclose(mem) != 0) {
-			rc = cli_error("cannot format the metrics: %s", strerror(errno));
+			rc = cli_error("cannot format the metrics: %s", cli_strerror(errno));
 			goto done;
 		}
 	}

@@ -31,7 +31,8 @@ static const char usage[] =
 	"  --home DIR        the cachet home, which holds the store and the stat\n"
 	"                    cache (default: $CACHET_HOME, else\n"
 	"                    ${XDG_CACHE_HOME:-~/.cache}/cachet)\n"
-	"  -j N              threads for a directory's files (default: one per core)\n";
+	"  -j N              threads for a directory's files, 1 to 1024 (default: one\n"
+	"                    per core)\n";
 
 struct offload_args {
 	cachet_offload_kind kind;
@@ -91,7 +92,7 @@ static int parse_args(struct offload_args *args, int argc, char **argv)
 		case OPT_HOME: args->home = optarg; break;
 		case OPT_NO_STAT_CACHE: args->no_stat_cache = true; break;
 		case 'j':
-			if (cli_parse_threads("offload", optarg, &args->threads) != CLI_OK)
+			if (cli_parse_jobs("offload", optarg, &args->threads) != CLI_OK)
 				return CLI_FAIL;
 			break;
 		case 'h':
@@ -152,7 +153,7 @@ int cmd_offload(int argc, char **argv)
 	}
 	printf("%s\n", json);
 	if (fflush(stdout) != 0)
-		rc = cli_error("cannot write to standard output: %s", strerror(errno));
+		rc = cli_error("cannot write to standard output: %s", cli_strerror(errno));
 done:
 	cachet_free(json);
 	cachet_literal_free(lit);

@@ -6,7 +6,6 @@
 #include "live_view.h"
 #include "run_report.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -19,7 +18,8 @@ static const char usage[] =
 	"  -i, --input NAME=VALUE  a workflow input, read by its declared type (a path\n"
 	"                          for a file, directory or dataset; JSON for a list or\n"
 	"                          map); inputs with defaults may be left out\n"
-	"  -j, --jobs N            run up to N nodes at once (default: the cores)\n"
+	"  -j, --jobs N            run up to N nodes at once, 1 to 1024 (default: the\n"
+	"                          cores)\n"
 	"  --overwrite-cache       run cached nodes even on a hit, replacing the entry\n"
 	"  --no-cache              neither look up nor store anything\n"
 	"  --json                  print the run as one JSON object\n"
@@ -65,16 +65,10 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 			a->inputs[a->n_inputs++] = optarg;
 			break;
 		}
-		case 'j': {
-			char *end;
-			errno = 0;
-			long n = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || errno != 0 || n < 1 || n > 4096)
-				return cli_error("run: -j takes a number of jobs from 1 to 4096, not '%s'",
-						 optarg);
-			a->jobs = (unsigned)n;
+		case 'j':
+			if (cli_parse_jobs("run", optarg, &a->jobs) != CLI_OK)
+				return CLI_FAIL;
 			break;
-		}
 		case OPT_OVERWRITE: a->overwrite = true; break;
 		case OPT_NO_CACHE: a->no_cache = true; break;
 		case OPT_JSON: a->json = true; break;

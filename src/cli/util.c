@@ -4,12 +4,22 @@
  */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+const char *cli_strerror(int err)
+{
+	static _Thread_local char buf[128];
+	/* the XSI strerror_r (_POSIX_C_SOURCE, no _GNU_SOURCE) */
+	if (strerror_r(err, buf, sizeof buf) != 0)
+		snprintf(buf, sizeof buf, "error %d", err);
+	return buf;
+}
 
 int cli_error(const char *fmt, ...)
 {
@@ -55,7 +65,7 @@ int cli_read_file(const char *path, char **data, size_t *len)
 	*data = NULL;
 	*len = 0;
 	if (fd < 0)
-		return cli_error("cannot open '%s': %s", path, strerror(errno));
+		return cli_error("cannot open '%s': %s", path, cli_strerror(errno));
 	if (cachet_read_input(data, len, fd, cli_display_name(path)) < 0)
 		rc = cli_lib_error(NULL);
 	if (!is_stdin)
@@ -76,7 +86,7 @@ int cli_write_file(const char *path, const void *data, size_t len)
 
 	if (path == NULL || strcmp(path, "-") == 0) {
 		if (write_all(stdout, data, len) < 0)
-			return cli_error("cannot write to standard output: %s", strerror(errno));
+			return cli_error("cannot write to standard output: %s", cli_strerror(errno));
 		return CLI_OK;
 	}
 	tmp = malloc(strlen(path) + sizeof ".tmp.XXXXXX");
@@ -85,7 +95,7 @@ int cli_write_file(const char *path, const void *data, size_t len)
 	sprintf(tmp, "%s.tmp.XXXXXX", path);
 	fd = mkstemp(tmp);
 	if (fd < 0 || (f = fdopen(fd, "wb")) == NULL) {
-		cli_error("cannot create '%s': %s", tmp, strerror(errno));
+		cli_error("cannot create '%s': %s", tmp, cli_strerror(errno));
 		if (fd >= 0) {
 			close(fd);
 			unlink(tmp);
@@ -94,16 +104,16 @@ int cli_write_file(const char *path, const void *data, size_t len)
 		return CLI_FAIL;
 	}
 	if (write_all(f, data, len) < 0 || fsync(fileno(f)) < 0) {
-		cli_error("cannot write '%s': %s", path, strerror(errno));
+		cli_error("cannot write '%s': %s", path, cli_strerror(errno));
 		fclose(f);
 		goto fail;
 	}
 	if (fclose(f) != 0) {
-		cli_error("cannot write '%s': %s", path, strerror(errno));
+		cli_error("cannot write '%s': %s", path, cli_strerror(errno));
 		goto fail;
 	}
 	if (rename(tmp, path) < 0) {
-		cli_error("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+		cli_error("cannot rename '%s' to '%s': %s", tmp, path, cli_strerror(errno));
 		goto fail;
 	}
 	free(tmp);
@@ -171,16 +181,18 @@ void cli_print_warning(const char *message, void *payload)
 	fprintf(stderr, "cachet: warning: %s\n", message);
 }
 
-int cli_parse_threads(const char *command, const char *text, unsigned *out)
+int cli_parse_jobs(const char *command, const char *text, unsigned *out)
 {
 	char *end;
 	unsigned long n;
 
 	errno = 0;
 	n = strtoul(text, &end, 10);
-	if (errno || end == text || *end != '\0' || text[0] == '-' || n > 1024)
-		return cli_error("%s: -j must be a number of threads from 0 to 1024, not '%s'",
-				 command, text);
+	/* strtoul takes a sign and leading spaces: a number starts with a digit */
+	if (errno || end == text || *end != '\0' || !isdigit((unsigned char)text[0]) || n < 1 ||
+	    n > CLI_JOBS_MAX)
+		return cli_error("%s: -j must be a number from 1 to %d, not '%s'", command,
+				 CLI_JOBS_MAX, text);
 	*out = (unsigned)n;
 	return CLI_OK;
 }

@@ -65,7 +65,7 @@ expect_status 2 "bad digest"
 expect_err_contains "cachet: hash: --digest must be sha256 or xxh128, not 'md5'" "bad digest"
 run hash -j many abc.txt
 expect_status 2 "bad -j"
-expect_err_contains "cachet: hash: -j must be a number of threads from 0 to 1024, not 'many'" "bad -j"
+expect_err_contains "cachet: hash: -j must be a number from 1 to 1024, not 'many'" "bad -j"
 run hash
 expect_status 2 "no path"
 expect_err_contains "cachet: hash: no PATH given" "no path"

@@ -1,4 +1,4 @@
-# cachet key: Flyte's own vectors (shared/flyte/cache-key.md) through the CLI.
+# cachet key: Flyte's own vectors (docs/flyte.md) through the CLI.
 . "$(dirname "$0")/lib/assert.sh"
 
 common=(key --project P --domain D --name t --cache-version 1.0.0)

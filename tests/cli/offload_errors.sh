@@ -33,7 +33,7 @@ expect_err "cachet: offload: --as must be file, directory or dataset, not 'bogus
 run offload --digest md5 data.csv
 expect_err "cachet: offload: --digest must be sha256 or xxh128, not 'md5'" "--digest md5"
 run offload -j x data.csv
-expect_err "cachet: offload: -j must be a number of threads from 0 to 1024, not 'x'" "-j x"
+expect_err "cachet: offload: -j must be a number from 1 to 1024, not 'x'" "-j x"
 run offload --frobnicate data.csv
 expect_err_contains "cachet: offload: unknown or incomplete option '--frobnicate'" "unknown option"
 

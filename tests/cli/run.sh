@@ -148,7 +148,7 @@ run run
 expect_status 2 "no workflow"
 expect_err_contains "cachet: run: which workflow file?" "no workflow"
 run run "$seed" -j 0
-expect_err_contains "cachet: run: -j takes a number of jobs from 1 to 4096, not '0'" "-j 0"
+expect_err "cachet: run: -j must be a number from 1 to 1024, not '0'" "-j 0"
 run run "$seed" extra
 expect_err_contains "cachet: run: unexpected argument 'extra' (inputs are given as -i NAME=VALUE)" \
 	"stray argument"

@@ -81,8 +81,9 @@ static void parse_word(int parser, const char *text)
 		break;
 	case 3: cache_parse_size(&bytes, text); break;
 	case 4:
-		if (cli_parse_threads("fuzz", text, &threads) == CLI_OK)
-			FUZZ_CHECK(threads <= 1024, "-j '%s' read as %u", text, threads);
+		if (cli_parse_jobs("fuzz", text, &threads) == CLI_OK)
+			FUZZ_CHECK(threads >= 1 && threads <= CLI_JOBS_MAX, "-j '%s' read as %u",
+				   text, threads);
 		break;
 	case 5:
 		FUZZ_CHECK(cli_parse_format(text) >= -1 && cli_parse_format(text) <= CACHET_FORMAT_JSON,

@@ -7,6 +7,7 @@
 #include "test_engine_helpers.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <time.h>
 
@@ -504,6 +505,62 @@ static void cancel_from_a_signal_handler(void **state)
 	cachet_workflow_free(wf);
 }
 
+typedef struct cancel_watch {
+	const char *started;    /* the task creates this file when it runs */
+	atomic_bool saw_cancel; /* the task saw cachet_task_cancelled() */
+} cancel_watch;
+
+/* A C task that waits, on its worker thread, until the run is cancelled. */
+static int wait_for_cancel_fn(cachet_task_context *ctx, void *payload)
+{
+	cancel_watch *w = payload;
+	struct timespec ts = {0, 5 * 1000 * 1000};
+	FILE *fp = fopen(w->started, "w");
+	if (fp)
+		fclose(fp);
+	for (int i = 0; i < 6000 && !cachet_task_cancelled(ctx); i++)
+		nanosleep(&ts, NULL);
+	atomic_store(&w->saw_cancel, cachet_task_cancelled(ctx));
+	return 0;
+}
+
+/* The flag a cancel sets is read by the worker threads (here a C task
+ * polling cachet_task_cancelled) while another thread sets it: under
+ * ThreadSanitizer (scripts/tsan.sh) a non-atomic flag shows as a data
+ * race here. */
+static void c_task_sees_cancel_from_another_thread(void **state)
+{
+	engine_fx *f = *state;
+	cachet_workflow *wf = NULL;
+	cachet_run_options o = engine_opts(f);
+	cachet_run *run = NULL;
+	char cwd[1024], started[1100];
+	cancel_watch w;
+	cancel_arg a;
+	pthread_t th;
+
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	snprintf(started, sizeof started, "%s/started", cwd);
+	unlink(started);
+	w.started = started;
+	atomic_init(&w.saw_cancel, false);
+	assert_int_equal(cachet_workflow_new(&wf, "wf"), 0);
+	add_node(wf, "a", function_task("waits", NULL, wait_for_cancel_fn, &w));
+	o.jobs = 2;
+	assert_int_equal(cachet_run_new(&run, wf, NULL, &o), 0);
+	a.run = run;
+	a.wait_for = started;
+	assert_int_equal(pthread_create(&th, NULL, cancel_later, &a), 0);
+	assert_cachet_error(cachet_run_execute(run), CACHET_ERROR, "run cancelled");
+	pthread_join(th, NULL);
+	assert_int_equal(access(started, F_OK), 0);
+	assert_true(atomic_load(&w.saw_cancel));
+	assert_int_equal(node_of(run, "a")->status, CACHET_NODE_ABORTED);
+	assert_string_equal(node_of(run, "a")->error, "node 'a': aborted: the run was cancelled");
+	cachet_run_free(run);
+	cachet_workflow_free(wf);
+}
+
 static void cancel_before_execute(void **state)
 {
 	engine_fx *f = *state;
@@ -614,6 +671,7 @@ int main(void)
 		T(timeout_kills_the_group),
 		T(cancel_stops_children_and_caches_nothing),
 		T(cancel_from_a_signal_handler),
+		T(c_task_sees_cancel_from_another_thread),
 		T(cancel_before_execute),
 		T(jobs_limit_is_respected),
 	};

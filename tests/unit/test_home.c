@@ -107,6 +107,9 @@ static void layout(void **state)
 	assert_int_equal(cachet_home_catalog_path(&p, "/h"), 0);
 	assert_string_equal(p, "/h/catalog.db");
 	cachet_free(p);
+	assert_int_equal(cachet_home_runs_dir(&p, "/h"), 0);
+	assert_string_equal(p, "/h/runs");
+	cachet_free(p);
 	assert_int_equal(cachet_home_store_dir(&p, "/"), 0);
 	assert_string_equal(p, "/store");
 	cachet_free(p);

@@ -1,5 +1,5 @@
 /*
- * Cache keys: every vector of shared/flyte/cache-key.md, hashify's rules,
+ * Cache keys: every vector of Flyte's (docs/flyte.md), hashify's rules,
  * the dataset version, the values Flyte refuses to hash (each with the path
  * in its message), depth limits, allocation failures, and a cross-check of
  * pbhash against the objecthash of the JSON encoder's text.

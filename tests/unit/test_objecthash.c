@@ -1,6 +1,6 @@
 /*
  * objecthash: norm(x) derived by hand from the definition in
- * shared/flyte/cache-key.md, and whole-value hashes against the "common
+ * docs/flyte.md, and whole-value hashes against the "common
  * JSON" vectors that objecthash implementations share (every number a
  * double). Large objects are checked against a reference computed here
  * with OpenSSL directly.

@@ -32,7 +32,8 @@ int cachet__uuid4(char out[37])
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return cachet__error(CACHET_EIO, "cannot get random bytes: %s", strerror(errno));
+			return cachet__error(CACHET_EIO, "cannot get random bytes: %s",
+					     cachet__strerror(errno));
 		}
 		got += (size_t)n;
 	}

@@ -13,9 +13,9 @@
  *   the busy timeout): SQLite's default one sleeps in steps of up to
  *   100 ms, which turns a burst of small writes from 8 processes into
  *   seconds of idling.
- * - Prepared statements only, each prepared once per handle (sql.c keeps
- *   the text; the list query is assembled from fixed fragments and cached
- *   by its text).
+ * - Prepared statements only, each prepared once per handle
+ *   (sqlite_sql.c keeps the text; the list query is assembled from fixed
+ *   fragments and cached by its text).
  * - The schema version is PRAGMA user_version, the file is marked as ours
  *   by PRAGMA application_id; older schemas are migrated forward in one
  *   transaction, newer ones and foreign files are refused untouched.
@@ -244,6 +244,29 @@ static int run(sqlite_backend *sb, sqlite3_stmt *st, const char *verb)
 	}
 	done(st);
 	return 0;
+}
+
+/*
+ * Step st to its end, calling row(st, ctx) for each row; the statement is
+ * done either way. 0; or row's error (negative), which stops the walk; or
+ * the database's error, in a message that says the catalog could not be
+ * read.
+ */
+static int each_row(sqlite_backend *sb, sqlite3_stmt *st, int (*row)(sqlite3_stmt *, void *),
+		    void *ctx)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int r = row(st, ctx);
+		if (r < 0) {
+			done(st);
+			return r;
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_error(sb, rc, "read");
+	done(st);
+	return rc;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -940,68 +963,71 @@ static int counter_of(const char *name)
 	return -1;
 }
 
+typedef struct counter_walk {
+	cachet_catalog_counter_fn fn;
+	void *ctx;
+} counter_walk;
+
+static int counter_row(sqlite3_stmt *st, void *payload)
+{
+	const counter_walk *w = payload;
+	int c = counter_of(col_text(st, 3));
+	if (c < 0)
+		return 0; /* a counter of a newer cachet: not ours to show */
+	return w->fn(w->ctx, col_text(st, 0), col_text(st, 1), col_text(st, 2), c,
+		     (uint64_t)sqlite3_column_int64(st, 4));
+}
+
 static int sq_counters(cachet_catalog_backend *b, cachet_catalog_counter_fn fn, void *ctx)
 {
 	sqlite_backend *sb = SB(b);
+	counter_walk w = {fn, ctx};
 	sqlite3_stmt *st;
 	int rc = stmt(sb, &st, SQL_COUNTERS);
-	if (rc < 0)
-		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int c = counter_of(col_text(st, 3));
-		if (c < 0)
-			continue; /* a counter of a newer cachet: not ours to show */
-		int r = fn(ctx, col_text(st, 0), col_text(st, 1), col_text(st, 2), c,
-			   (uint64_t)sqlite3_column_int64(st, 4));
-		if (r < 0) {
-			done(st);
-			return r;
-		}
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_error(sb, rc, "read");
-	done(st);
-	return rc;
+	return rc < 0 ? rc : each_row(sb, st, counter_row, &w);
+}
+
+typedef struct usage_walk {
+	cachet_catalog_usage_fn fn;
+	void *ctx;
+} usage_walk;
+
+static int usage_row(sqlite3_stmt *st, void *payload)
+{
+	const usage_walk *w = payload;
+	return w->fn(w->ctx, col_text(st, 0), col_text(st, 1), col_text(st, 2),
+		     (uint64_t)sqlite3_column_int64(st, 3), (uint64_t)sqlite3_column_int64(st, 4),
+		     sqlite3_column_int64(st, 5));
 }
 
 static int sq_usage(cachet_catalog_backend *b, cachet_catalog_usage_fn fn, void *ctx)
 {
 	sqlite_backend *sb = SB(b);
+	usage_walk w = {fn, ctx};
 	sqlite3_stmt *st;
 	int rc = stmt(sb, &st, SQL_USAGE);
-	if (rc < 0)
-		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int r = fn(ctx, col_text(st, 0), col_text(st, 1), col_text(st, 2),
-			   (uint64_t)sqlite3_column_int64(st, 3),
-			   (uint64_t)sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5));
-		if (r < 0) {
-			done(st);
-			return r;
-		}
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_error(sb, rc, "read");
-	done(st);
-	return rc;
+	return rc < 0 ? rc : each_row(sb, st, usage_row, &w);
+}
+
+typedef struct blob_walk {
+	cachet_catalog_blob_fn fn;
+	void *ctx;
+} blob_walk;
+
+static int blob_row(sqlite3_stmt *st, void *payload)
+{
+	const blob_walk *w = payload;
+	const void *p = sqlite3_column_blob(st, 0);
+	return w->fn(w->ctx, p ? p : "", (size_t)sqlite3_column_bytes(st, 0));
 }
 
 static int sq_each_outputs(cachet_catalog_backend *b, cachet_catalog_blob_fn fn, void *ctx)
 {
 	sqlite_backend *sb = SB(b);
+	blob_walk w = {fn, ctx};
 	sqlite3_stmt *st;
 	int rc = stmt(sb, &st, SQL_ALL_OUTPUTS);
-	if (rc < 0)
-		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const void *p = sqlite3_column_blob(st, 0);
-		int r = fn(ctx, p ? p : "", (size_t)sqlite3_column_bytes(st, 0));
-		if (r < 0) {
-			done(st);
-			return r;
-		}
-	}
-	rc = rc == SQLITE_DONE ? 0 : db_error(sb, rc, "read");
-	done(st);
-	return rc;
+	return rc < 0 ? rc : each_row(sb, st, blob_row, &w);
 }
 
 static bool sq_read_only(cachet_catalog_backend *b)
@@ -1049,12 +1075,13 @@ static int check_header(const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : cachet__error(CACHET_EIO, "cannot open catalog '%s': %s",
-							   path, strerror(errno));
+							   path, cachet__strerror(errno));
 	ssize_t n = read(fd, head, sizeof head);
 	int err = errno;
 	close(fd);
 	if (n < 0)
-		return cachet__error(CACHET_EIO, "cannot read catalog '%s': %s", path, strerror(err));
+		return cachet__error(CACHET_EIO, "cannot read catalog '%s': %s", path,
+				     cachet__strerror(err));
 	if (n == 0)
 		return 0;
 	if ((size_t)n < sizeof head || memcmp(head, magic, sizeof head) != 0)
@@ -1198,7 +1225,7 @@ static int open_db(sqlite_backend *sb, const char *name, int flags)
 		return code_of(rc) == CACHET_ENOMEM
 			       ? cachet__error_oom()
 			       : cachet__error(CACHET_EIO, "cannot open catalog '%s': %s", sb->path,
-					       err ? strerror(err) : sqlite3_errmsg(sb->db));
+					       err ? cachet__strerror(err) : sqlite3_errmsg(sb->db));
 	}
 	sqlite3_extended_result_codes(sb->db, 1);
 	sqlite3_busy_handler(sb->db, busy_handler, sb);

@@ -36,13 +36,13 @@ static int open_dir_at(int *fd, int dirfd, const char *name, const char *shown)
 				     "'%s' is no longer a directory (a symbolic link or a file "
 				     "took its place): refused",
 				     shown);
-	return cachet__error(CACHET_EIO, "cannot open '%s': %s", shown, strerror(errno));
+	return cachet__error(CACHET_EIO, "cannot open '%s': %s", shown, cachet__strerror(errno));
 }
 
 int cachet__out_dir_open(int *out_fd, const cachet_run *run, const run_node *n)
 {
 	/* from the run's directory (ours) down: nodes/<node>/out */
-	const char *const parts[] = {"nodes", n->pub.name, "out"};
+	const char *const parts[] = {"nodes", n->res.name, "out"};
 	cachet_buf shown = CACHET_BUF_INIT;
 	int fd, rc;
 
@@ -86,7 +86,7 @@ int cachet__out_stat(struct stat *st, int out_fd, const run_node *n, const char 
 	if (fstatat(out_fd, name, st, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno == ENOENT)
 			return CACHET_ENOTFOUND; /* the caller says what was expected */
-		return cachet__error(CACHET_EIO, "cannot read '%s': %s", path, strerror(errno));
+		return cachet__error(CACHET_EIO, "cannot read '%s': %s", path, cachet__strerror(errno));
 	}
 	if (!S_ISLNK(st->st_mode))
 		return 0;
@@ -94,12 +94,12 @@ int cachet__out_stat(struct stat *st, int out_fd, const run_node *n, const char 
 	 * resolving both compares like with like */
 	if (!(real = realpath(path, NULL))) {
 		rc = cachet__error(CACHET_EINVALID, "'%s' is a symbolic link that leads nowhere: %s",
-				   path, strerror(errno));
+				   path, cachet__strerror(errno));
 		goto done;
 	}
 	if (!(dir = realpath(n->node_dir, NULL))) {
 		rc = cachet__error(CACHET_EIO, "cannot resolve '%s': %s", n->node_dir,
-				   strerror(errno));
+				   cachet__strerror(errno));
 		goto done;
 	}
 	if (!below(real, dir)) {
@@ -110,7 +110,7 @@ int cachet__out_stat(struct stat *st, int out_fd, const run_node *n, const char 
 		goto done;
 	}
 	if (stat(real, st) < 0)
-		rc = cachet__error(CACHET_EIO, "cannot read '%s': %s", real, strerror(errno));
+		rc = cachet__error(CACHET_EIO, "cannot read '%s': %s", real, cachet__strerror(errno));
 done:
 	free(real); /* realpath's, not ours */
 	free(dir);

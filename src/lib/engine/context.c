@@ -85,7 +85,7 @@ static int download_one(const char *uri, const cachet_store_stat *st, void *payl
 		char *parent = cachet__strndup(path, (size_t)(slash - path));
 		if (!parent || cachet__mkdirs(parent, 0700, NULL) < 0) {
 			rc = parent ? cachet__error(CACHET_EIO, "cannot create directory '%s': %s",
-						    parent, strerror(errno))
+						    parent, cachet__strerror(errno))
 				    : CACHET_ENOMEM;
 			cachet__free(parent);
 			cachet__free(path);
@@ -115,7 +115,7 @@ static int download(cachet_store *store, const char *uri, const char *dest)
 	d.prefix = prefix;
 	if (cachet__mkdirs(dest, 0700, NULL) < 0) {
 		rc = cachet__error(CACHET_EIO, "cannot create directory '%s': %s", dest,
-				   strerror(errno));
+				   cachet__strerror(errno));
 		goto done;
 	}
 	rc = cachet_store_list(store, prefix, download_one, &d);
@@ -150,7 +150,7 @@ static int local_path_of(char **out, cachet_task_context *ctx, const cachet_lite
 	if ((path = cachet__file_uri_path(uri))) {
 		if (stat(path, &st) < 0)
 			return cachet__error(errno == ENOENT ? CACHET_ENOTFOUND : CACHET_EIO,
-					     "cannot read '%s': %s", path, strerror(errno));
+					     "cannot read '%s': %s", path, cachet__strerror(errno));
 		*out = cachet__strdup(path);
 		return *out ? 0 : CACHET_ENOMEM;
 	}
@@ -164,7 +164,7 @@ static int local_path_of(char **out, cachet_task_context *ctx, const cachet_lite
 		return CACHET_ENOMEM;
 	if (cachet__mkdirs(dir, 0700, NULL) < 0) {
 		rc = cachet__error(CACHET_EIO, "cannot create directory '%s': %s", dir,
-				   strerror(errno));
+				   cachet__strerror(errno));
 		goto done;
 	}
 	{
@@ -217,7 +217,7 @@ int cachet__context_output_path(const char **out, cachet_task_context *ctx, task
 			return CACHET_ENOMEM;
 		if (cachet__mkdirs(dir, 0700, NULL) < 0) {
 			int rc = cachet__error(CACHET_EIO, "cannot create directory '%s': %s", dir,
-					       strerror(errno));
+					       cachet__strerror(errno));
 			cachet__free(dir);
 			return rc;
 		}
@@ -256,17 +256,17 @@ static int primitive_of(const cachet_primitive **out, const cachet_task_context 
 		return cachet__error(CACHET_EINVALID, "task input getter: NULL argument");
 	if (!lit)
 		return cachet__error(CACHET_ENOTFOUND, "node '%s': no input '%s'",
-				     ctx->node->pub.name, name);
+				     ctx->node->res.name, name);
 	while (lit->kind == CACHET_LITERAL_SCALAR && lit->scalar->kind == CACHET_SCALAR_UNION &&
 	       lit->scalar->union_->value)
 		lit = lit->scalar->union_->value;
 	if (lit->kind != CACHET_LITERAL_SCALAR || lit->scalar->kind != CACHET_SCALAR_PRIMITIVE)
 		return cachet__error(CACHET_EINVALID, "node '%s': input '%s' is not %s",
-				     ctx->node->pub.name, name, word);
+				     ctx->node->res.name, name, word);
 	if ((int)lit->scalar->primitive->kind != kind) {
 		int k = (int)lit->scalar->primitive->kind;
 		return cachet__error(CACHET_EINVALID, "node '%s': input '%s' is %s, not %s",
-				     ctx->node->pub.name, name,
+				     ctx->node->res.name, name,
 				     k >= 0 && k <= 6 ? words[k] : "unknown", word);
 	}
 	*out = lit->scalar->primitive;
@@ -324,12 +324,12 @@ int cachet_task_input_path(const char **out, cachet_task_context *ctx, const cha
 			return cachet__error(CACHET_EINVALID,
 					     "node '%s': input '%s' is not a file, directory or "
 					     "dataset",
-					     ctx->node->pub.name, name);
+					     ctx->node->res.name, name);
 		if (cachet__context_input_path(out, ctx, i) < 0)
-			return cachet__error_prefix("node '%s'", ctx->node->pub.name);
+			return cachet__error_prefix("node '%s'", ctx->node->res.name);
 		return 0;
 	}
-	return cachet__error(CACHET_ENOTFOUND, "node '%s': no input '%s'", ctx->node->pub.name,
+	return cachet__error(CACHET_ENOTFOUND, "node '%s': no input '%s'", ctx->node->res.name,
 			     name);
 }
 
@@ -344,7 +344,7 @@ int cachet_task_set_output(cachet_task_context *ctx, const char *name, cachet_li
 	if (!(o = cachet__context_output(ctx, name))) {
 		cachet_literal_free(lit);
 		return cachet__error(CACHET_EINVALID, "node '%s': task '%s' has no output '%s'",
-				     ctx->node->pub.name, ctx->node->pub.task, name);
+				     ctx->node->res.name, ctx->node->res.task, name);
 	}
 	cachet_literal_free(o->lit);
 	o->lit = lit;
@@ -388,15 +388,15 @@ int cachet_task_output_path(const char **out, cachet_task_context *ctx, const ch
 	*out = NULL;
 	if (!(o = cachet__context_output(ctx, name)))
 		return cachet__error(CACHET_EINVALID, "node '%s': task '%s' has no output '%s'",
-				     ctx->node->pub.name, ctx->node->pub.task, name);
+				     ctx->node->res.name, ctx->node->res.task, name);
 	v = cachet_variable_map_get(ctx->node->wn->task->iface->outputs, name);
 	if (cachet_literal_type_data_kind(v->type) == CACHET_DATA_NONE)
 		return cachet__error(CACHET_EINVALID,
 				     "node '%s': output '%s' is not a file, directory or dataset: "
 				     "set it with cachet_task_set_output",
-				     ctx->node->pub.name, name);
+				     ctx->node->res.name, name);
 	if (cachet__context_output_path(out, ctx, o) < 0)
-		return cachet__error_prefix("node '%s': output '%s'", ctx->node->pub.name, name);
+		return cachet__error_prefix("node '%s': output '%s'", ctx->node->res.name, name);
 	return 0;
 }
 
@@ -407,7 +407,7 @@ const char *cachet_task_work_dir(const cachet_task_context *ctx)
 
 const char *cachet_task_node_name(const cachet_task_context *ctx)
 {
-	return ctx ? ctx->node->pub.name : NULL;
+	return ctx ? ctx->node->res.name : NULL;
 }
 
 const char *cachet_task_run_id(const cachet_task_context *ctx)

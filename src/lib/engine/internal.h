@@ -173,7 +173,9 @@ typedef struct run_node {
 	/* The scheduler's view (what getters and events show), and the
 	 * worker's own copy, which reaches pub through messages: so that an
 	 * event callback never reads what a worker is writing. Strings point
-	 * at the fields below, each set once. */
+	 * at the fields below, each set once. Worker code reads res only,
+	 * the node's name and task included: the scheduler rewrites all of
+	 * pub from each message. */
 	cachet_node_result pub;
 	cachet_node_result res;
 	size_t index;
@@ -246,7 +248,10 @@ struct cachet_run {
 	pthread_cond_t work_cond; /* workers wait for ready nodes */
 	pthread_mutex_t catalog_lock; /* the catalog handle is single-threaded */
 	int wake[2];              /* pipe: wakes the scheduler (workers, cancel) */
-	volatile sig_atomic_t cancelled;
+	/* Set by cachet_run_cancel (perhaps in a signal handler), read by the
+	 * scheduler and the workers: an atomic, not a volatile, so that the
+	 * threads' reads are not a data race. */
+	atomic_bool cancelled;
 	bool stopping; /* workers exit */
 	size_t *ready; /* every node enters at most once: n_nodes slots */
 	size_t n_ready, ready_head;

@@ -41,7 +41,7 @@ void cachet__node_fail(run_node *n, int status, const char *fmt, ...)
 	/* every message names the node */
 	if (strncmp(buf, "node '", 6)) {
 		char tmp[4096 + 256];
-		snprintf(tmp, sizeof tmp, "node '%s': %s", n->pub.name, buf);
+		snprintf(tmp, sizeof tmp, "node '%s': %s", n->res.name, buf);
 		cachet__free(n->error);
 		n->error = cachet__strdup(tmp);
 	} else {
@@ -78,7 +78,7 @@ static int build_inputs(cachet_run *run, run_node *n)
 			size_t i = cachet__workflow_find_input(run->wf, b->src_name);
 			if (run->input_errors[i])
 				return cachet__error(CACHET_EINVALID, "node '%s': input '%s': %s",
-						     n->pub.name, b->input, run->input_errors[i]);
+						     n->res.name, b->input, run->input_errors[i]);
 			src = cachet_literal_map_get(run->inputs, b->src_name);
 			break;
 		}
@@ -92,7 +92,7 @@ static int build_inputs(cachet_run *run, run_node *n)
 		}
 		if (!src)
 			return cachet__error(CACHET_ERROR, "node '%s': input '%s' has no value",
-					     n->pub.name, b->input);
+					     n->res.name, b->input);
 		if ((rc = cachet_literal_copy(&copy, src)) < 0 ||
 		    (rc = cachet_literal_map_set(n->inputs, b->input, copy)) < 0)
 			return rc;
@@ -139,7 +139,7 @@ static void lookup(cachet_run *run, run_node *n, cachet_literal_map **hit, bool 
 		if (task->serializable) {
 			/* wait briefly inside the catalog, then outside its lock,
 			 * so that the owner (maybe in this run) can put */
-			snprintf(owner, sizeof owner, "%s/%s", run->owner, n->pub.name);
+			snprintf(owner, sizeof owner, "%s/%s", run->owner, n->res.name);
 			so.owner = owner;
 			so.heartbeat_ms = cachet__heartbeat_ms(run);
 			so.poll_ms = 5;
@@ -196,10 +196,10 @@ static void release(cachet_run *run, run_node *n)
 	pthread_mutex_unlock(&run->lock);
 	if (!held)
 		return;
-	snprintf(owner, sizeof owner, "%s/%s", run->owner, n->pub.name);
+	snprintf(owner, sizeof owner, "%s/%s", run->owner, n->res.name);
 	pthread_mutex_lock(&run->catalog_lock);
 	if (cachet_catalog_release(run->catalog, &n->key, owner) < 0)
-		cachet__warn("node '%s': cannot release the reservation: %s", n->pub.name,
+		cachet__warn("node '%s': cannot release the reservation: %s", n->res.name,
 			     cachet_error_last()->message);
 	pthread_mutex_unlock(&run->catalog_lock);
 }
@@ -209,7 +209,7 @@ static int make_dirs(run_node *n, const cachet_run *run)
 	cachet_buf b = CACHET_BUF_INIT;
 	int rc;
 
-	if ((rc = cachet__buf_printf(&b, "%s/nodes/%s", run->dir, n->pub.name)) < 0)
+	if ((rc = cachet__buf_printf(&b, "%s/nodes/%s", run->dir, n->res.name)) < 0)
 		goto done;
 	if (!(n->node_dir = cachet__strdup(b.ptr)) ||
 	    !(n->work_dir = cachet__path_join(b.ptr, '/', "work")) ||
@@ -220,7 +220,7 @@ static int make_dirs(run_node *n, const cachet_run *run)
 	}
 	if (cachet__mkdirs(n->work_dir, 0700, NULL) < 0)
 		rc = cachet__error(CACHET_EIO, "cannot create directory '%s': %s", n->work_dir,
-				   strerror(errno));
+				   cachet__strerror(errno));
 	n->res.work_dir = n->work_dir;
 done:
 	cachet__buf_dispose(&b);
@@ -240,16 +240,16 @@ static int run_function(cachet_run *run, run_node *n, cachet_task_context *ctx)
 	if (ret == 0)
 		return 0;
 	if (ctx->fail_message)
-		return cachet__error(CACHET_ERROR, "node '%s': %s", n->pub.name, ctx->fail_message);
+		return cachet__error(CACHET_ERROR, "node '%s': %s", n->res.name, ctx->fail_message);
 	if (*cachet_error_last()->message) {
 		/* an SDK helper's error names the node already */
 		const char *msg = cachet_error_last()->message;
 		if (!strncmp(msg, "node '", 6))
 			return cachet__error(CACHET_ERROR, "%s", msg);
-		return cachet__error(CACHET_ERROR, "node '%s': %s", n->pub.name, msg);
+		return cachet__error(CACHET_ERROR, "node '%s': %s", n->res.name, msg);
 	}
 	return cachet__error(CACHET_ERROR, "node '%s': task '%s' failed with status %d",
-			     n->pub.name, task->name, ret);
+			     n->res.name, task->name, ret);
 }
 
 /* ---- commands ---- */
@@ -325,7 +325,7 @@ static int run_command(cachet_run *run, run_node *n, cachet_task_context *ctx)
 	int rc = 0;
 
 	if (run->cancelled) /* no point starting it */
-		return cachet__error(CACHET_ERROR, "node '%s': cancelled", n->pub.name);
+		return cachet__error(CACHET_ERROR, "node '%s': cancelled", n->res.name);
 	/* every output gets its path, referenced in argv or not */
 	for (size_t i = 0; i < ctx->n_outs; i++) {
 		const char *p;
@@ -341,7 +341,7 @@ static int run_command(cachet_run *run, run_node *n, cachet_task_context *ctx)
 			cachet__buf_dispose(&b);
 			if (rc == 0)
 				rc = CACHET_ENOMEM;
-			cachet__error_prefix("node '%s'", n->pub.name);
+			cachet__error_prefix("node '%s'", n->res.name);
 			goto done;
 		}
 		cachet__buf_dispose(&b);
@@ -369,7 +369,7 @@ static void put(cachet_run *run, run_node *n, const cachet_literal_map *outputs)
 		.exec_project = run->wf->project,
 		.exec_domain = run->wf->domain,
 		.execution_name = run->id,
-		.exec_node = n->pub.name,
+		.exec_node = n->res.name,
 	};
 	po.source = &source;
 	po.inputs = n->inputs;
@@ -466,7 +466,7 @@ void cachet__node_execute(cachet_run *run, run_node *n)
 
 aborted:
 	cachet__node_fail(n, CACHET_NODE_ABORTED, "node '%s': aborted: the run was cancelled",
-			  n->pub.name);
+			  n->res.name);
 finish:
 	if (n->res.status != CACHET_NODE_SUCCEEDED && n->res.cache_status == CACHET_CACHE_SKIPPED &&
 	    !cached)

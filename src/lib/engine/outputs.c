@@ -105,7 +105,7 @@ static int offload(cachet_literal **out, cachet_task_context *ctx, const char *n
 
 	*out = NULL;
 	hash_options(&ho, run);
-	if ((rc = cachet_store_join(&prefix, run->prefix, ctx->node->pub.name)) < 0)
+	if ((rc = cachet_store_join(&prefix, run->prefix, ctx->node->res.name)) < 0)
 		return rc;
 	rc = cachet_offload_path(out, run->store, prefix, path, offload_kind(k), type_format(t),
 				 &ho);
@@ -239,7 +239,7 @@ static int from_literal(cachet_literal **lit, cachet_task_context *ctx, task_ctx
 		/* what the literal says it is decides the kind */
 		if (stat(path, &st) < 0)
 			return cachet__error(errno == ENOENT ? CACHET_ENOTFOUND : CACHET_EIO,
-					     "cannot read '%s': %s", path, strerror(errno));
+					     "cannot read '%s': %s", path, cachet__strerror(errno));
 		if ((rc = offload(&off, ctx, o->name, path, k, t, m)) < 0)
 			return rc;
 		cachet_literal_free(*lit);
@@ -289,7 +289,7 @@ int cachet__collect_outputs(cachet_literal_map **out, cachet_task_context *ctx, 
 		}
 		if (rc < 0) {
 			cachet_literal_free(lit);
-			cachet__error_prefix("node '%s': output '%s'", n->pub.name, o->name);
+			cachet__error_prefix("node '%s': output '%s'", n->res.name, o->name);
 			goto fail;
 		}
 		if ((rc = cachet_literal_map_set(map, o->name, lit)) < 0)

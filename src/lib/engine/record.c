@@ -365,11 +365,9 @@ static int runs_dir(char **out, const char *home)
 	*out = NULL;
 	if ((rc = cachet_home_resolve(&resolved, home)) < 0)
 		return rc;
-	*out = cachet__malloc(strlen(resolved) + 8);
-	if (*out)
-		sprintf(*out, "%s/runs", resolved);
+	rc = cachet_home_runs_dir(out, resolved);
 	cachet__free(resolved);
-	return *out ? 0 : CACHET_ENOMEM;
+	return rc;
 }
 
 static int record_path(char **out, const char *dir, const char *id)
@@ -472,7 +470,7 @@ int cachet_run_records_list(cachet_run_records *out, const char *home, const cha
 	if (!(d = opendir(dir))) {
 		if (errno != ENOENT)
 			rc = cachet__error(CACHET_EIO, "cannot read directory '%s': %s", dir,
-					   strerror(errno));
+					   cachet__strerror(errno));
 		goto done;
 	}
 	while ((e = readdir(d))) {

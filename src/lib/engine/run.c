@@ -82,21 +82,22 @@ static int new_run_id(char *out, size_t size)
 static int make_run_dir(cachet_run *run)
 {
 	cachet_buf b = CACHET_BUF_INIT;
+	char *runs = NULL;
 	char id[64];
 	int rc;
 
+	if ((rc = cachet_home_runs_dir(&runs, run->home)) < 0)
+		return rc;
 	for (int attempt = 0; attempt < 8; attempt++) {
 		if ((rc = new_run_id(id, sizeof id)) < 0)
-			return rc;
-		cachet__buf_clear(&b);
-		if ((rc = cachet__buf_printf(&b, "%s/runs", run->home)) < 0)
 			goto done;
-		if (cachet__mkdirs(b.ptr, 0700, NULL) < 0) {
-			rc = cachet__error(CACHET_EIO, "cannot create directory '%s': %s", b.ptr,
-					   strerror(errno));
+		if (cachet__mkdirs(runs, 0700, NULL) < 0) {
+			rc = cachet__error(CACHET_EIO, "cannot create directory '%s': %s", runs,
+					   cachet__strerror(errno));
 			goto done;
 		}
-		if ((rc = cachet__buf_printf(&b, "/%s", id)) < 0)
+		cachet__buf_clear(&b);
+		if ((rc = cachet__buf_printf(&b, "%s/%s", runs, id)) < 0)
 			goto done;
 		if (mkdir(b.ptr, 0700) == 0) {
 			if (!(run->id = cachet__strdup(id)) ||
@@ -106,13 +107,14 @@ static int make_run_dir(cachet_run *run)
 		}
 		if (errno != EEXIST) {
 			rc = cachet__error(CACHET_EIO, "cannot create directory '%s': %s", b.ptr,
-					   strerror(errno));
+					   cachet__strerror(errno));
 			goto done;
 		}
 	}
-	rc = cachet__error(CACHET_EIO, "cannot find a free run id in '%s/runs'", run->home);
+	rc = cachet__error(CACHET_EIO, "cannot find a free run id in '%s'", runs);
 done:
 	cachet__buf_dispose(&b);
+	cachet__free(runs);
 	return rc;
 }
 
@@ -247,9 +249,10 @@ int cachet_run_new(cachet_run **out, cachet_workflow *wf, const cachet_literal_m
 	run->opts = *opts;
 	run->wake[0] = run->wake[1] = -1;
 	run->status = CACHET_RUN_CREATED;
+	atomic_init(&run->cancelled, false);
 	if ((rc = pthread_mutex_init(&run->lock, NULL)) != 0) {
 		cachet__free(run);
-		return cachet__error(CACHET_ERROR, "cannot create a mutex: %s", strerror(rc));
+		return cachet__error(CACHET_ERROR, "cannot create a mutex: %s", cachet__strerror(rc));
 	}
 	pthread_mutex_init(&run->catalog_lock, NULL);
 	pthread_cond_init(&run->work_cond, NULL);
@@ -272,7 +275,7 @@ int cachet_run_new(cachet_run **out, cachet_workflow *wf, const cachet_literal_m
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
 	run->jobs = opts->jobs ? opts->jobs : (cores > 0 ? (unsigned int)cores : 1);
 	if (pipe(run->wake) < 0) {
-		rc = cachet__error(CACHET_EIO, "cannot create a pipe: %s", strerror(errno));
+		rc = cachet__error(CACHET_EIO, "cannot create a pipe: %s", cachet__strerror(errno));
 		goto fail;
 	}
 	for (int k = 0; k < 2; k++) {

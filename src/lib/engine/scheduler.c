@@ -39,11 +39,15 @@ void cachet__run_wake(cachet_run *run)
 	errno = saved;
 }
 
+/* cachet_run_cancel may run in a signal handler: only a lock-free atomic
+ * is safe to store there. */
+_Static_assert(ATOMIC_BOOL_LOCK_FREE == 2, "cancelling needs a lock-free atomic_bool");
+
 void cachet_run_cancel(cachet_run *run)
 {
 	if (!run)
 		return;
-	run->cancelled = 1;
+	atomic_store(&run->cancelled, true);
 	cachet__run_wake(run);
 }
 
@@ -143,7 +147,7 @@ static int start_workers(cachet_run *run)
 			cachet__free(wa);
 			if (!run->n_threads)
 				return cachet__error(CACHET_ERROR, "cannot start a thread: %s",
-						     strerror(err));
+						     cachet__strerror(err));
 			break; /* run with fewer workers */
 		}
 		run->n_threads++;

@@ -160,13 +160,13 @@ int cachet__spawn_command(cachet_run *run, run_node *n, char *const *argv)
 		return cachet__error_oom();
 	}
 	if (!(mine[0] = cachet__malloc(strlen(run->id) + 16)) ||
-	    !(mine[1] = cachet__malloc(strlen(n->pub.name) + 16)) ||
+	    !(mine[1] = cachet__malloc(strlen(n->res.name) + 16)) ||
 	    !(mine[2] = cachet__malloc(strlen(n->node_dir) + 32))) {
 		rc = CACHET_ENOMEM;
 		goto done;
 	}
 	sprintf(mine[0], "CACHET_RUN_ID=%s", run->id);
-	sprintf(mine[1], "CACHET_NODE=%s", n->pub.name);
+	sprintf(mine[1], "CACHET_NODE=%s", n->res.name);
 	sprintf(mine[2], "CACHET_NODE_DIR=%s", n->node_dir);
 	if ((rc = build_env(&env, task->env, task->n_env, mine, 3)) < 0)
 		goto done;
@@ -188,7 +188,7 @@ int cachet__spawn_command(cachet_run *run, run_node *n, char *const *argv)
 	}
 	if (!strchr(argv[0], '/') && !in_path(argv[0])) {
 		rc = cachet__error(CACHET_ENOTFOUND,
-				   "node '%s': command '%s' not found (looked in $PATH)", n->pub.name,
+				   "node '%s': command '%s' not found (looked in $PATH)", n->res.name,
 				   argv[0]);
 		goto done;
 	}
@@ -209,8 +209,8 @@ int cachet__spawn_command(cachet_run *run, run_node *n, char *const *argv)
 			e = errno;
 		if (e) {
 			rc = cachet__error(e == ENOENT ? CACHET_ENOTFOUND : CACHET_ERROR,
-					   "node '%s': cannot run '%s': %s", n->pub.name, argv[0],
-					   strerror(e));
+					   "node '%s': cannot run '%s': %s", n->res.name, argv[0],
+					   cachet__strerror(e));
 			goto done;
 		}
 	}
@@ -219,11 +219,11 @@ int cachet__spawn_command(cachet_run *run, run_node *n, char *const *argv)
 		if (err == ENOENT && !strchr(argv[0], '/'))
 			rc = cachet__error(CACHET_ENOTFOUND,
 					   "node '%s': command '%s' not found (looked in $PATH)",
-					   n->pub.name, argv[0]);
+					   n->res.name, argv[0]);
 		else
 			rc = cachet__error(err == ENOENT ? CACHET_ENOTFOUND : CACHET_ERROR,
-					   "node '%s': cannot run '%s': %s", n->pub.name, argv[0],
-					   strerror(err));
+					   "node '%s': cannot run '%s': %s", n->res.name, argv[0],
+					   cachet__strerror(err));
 		pid = -1;
 		goto done;
 	}
@@ -264,21 +264,21 @@ int cachet__spawn_command(cachet_run *run, run_node *n, char *const *argv)
 	else if (WIFSIGNALED(status))
 		n->res.exit_status = -WTERMSIG(status);
 	if (cancelled) {
-		rc = cachet__error(CACHET_ERROR, "node '%s': cancelled", n->pub.name);
+		rc = cachet__error(CACHET_ERROR, "node '%s': cancelled", n->res.name);
 	} else if (timed_out) {
-		rc = cachet__error(CACHET_ERROR, "node '%s': timed out after %llu ms", n->pub.name,
+		rc = cachet__error(CACHET_ERROR, "node '%s': timed out after %llu ms", n->res.name,
 				   (unsigned long long)task->timeout_ms);
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
 		char tail[256];
 		tail_line(tail, sizeof tail, n->stderr_path);
 		rc = cachet__error(CACHET_ERROR, "node '%s': '%s' exited with status %d%s%s",
-				   n->pub.name, argv[0], WEXITSTATUS(status), *tail ? ": " : "",
+				   n->res.name, argv[0], WEXITSTATUS(status), *tail ? ": " : "",
 				   tail);
 	} else if (WIFSIGNALED(status)) {
 		char tail[256];
 		tail_line(tail, sizeof tail, n->stderr_path);
 		rc = cachet__error(CACHET_ERROR, "node '%s': '%s' was killed by %s (%d)%s%s",
-				   n->pub.name, argv[0], signal_name(WTERMSIG(status)),
+				   n->res.name, argv[0], signal_name(WTERMSIG(status)),
 				   WTERMSIG(status), *tail ? ": " : "", tail);
 	}
 done:

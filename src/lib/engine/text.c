@@ -175,7 +175,7 @@ static int to_uri(char **out, const char *t)
 		char cwd[PATH_MAX];
 		if (!getcwd(cwd, sizeof cwd)) {
 			rc = cachet__error(CACHET_EINVALID, "cannot read the current directory: %s",
-					   strerror(errno));
+					   cachet__strerror(errno));
 			goto done;
 		}
 		if ((rc = cachet__buf_puts(&b, cwd)) < 0 ||

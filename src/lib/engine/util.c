@@ -46,22 +46,22 @@ int cachet__write_file_atomic(const char *path, const void *data, size_t len)
 	sprintf(tmp, "%s.tmp-%s", path, hex);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		rc = cachet__error(CACHET_EIO, "cannot create '%s': %s", tmp, strerror(errno));
+		rc = cachet__error(CACHET_EIO, "cannot create '%s': %s", tmp, cachet__strerror(errno));
 		goto done;
 	}
 	if (cachet__write_all(fd, data, len) < 0 || fsync(fd) < 0) {
-		rc = cachet__error(CACHET_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+		rc = cachet__error(CACHET_EIO, "cannot write '%s': %s", tmp, cachet__strerror(errno));
 		goto done;
 	}
 	if (close(fd) < 0) {
 		fd = -1;
-		rc = cachet__error(CACHET_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+		rc = cachet__error(CACHET_EIO, "cannot write '%s': %s", tmp, cachet__strerror(errno));
 		goto done;
 	}
 	fd = -1;
 	if (rename(tmp, path) < 0) {
 		rc = cachet__error(CACHET_EIO, "cannot rename '%s' to '%s': %s", tmp, path,
-				   strerror(errno));
+				   cachet__strerror(errno));
 		goto done;
 	}
 	/* the rename is durable once the directory is */
@@ -90,12 +90,12 @@ int cachet__read_file(char **out, size_t *len, const char *path, size_t max)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return cachet__error(errno == ENOENT ? CACHET_ENOTFOUND : CACHET_EIO,
-				     "cannot open '%s': %s", path, strerror(errno));
+				     "cannot open '%s': %s", path, cachet__strerror(errno));
 	for (;;) {
 		ssize_t got = cachet__read_some(fd, chunk, sizeof chunk);
 		if (got < 0) {
 			rc = cachet__error(CACHET_EIO, "cannot read '%s': %s", path,
-					   strerror(errno));
+					   cachet__strerror(errno));
 			goto done;
 		}
 		if (got == 0)
@@ -153,7 +153,8 @@ static int remove_at(int parent, const char *name)
 int cachet__remove_tree_at(int dirfd, const char *name, const char *path)
 {
 	if (remove_at(dirfd, name) < 0)
-		return cachet__error(CACHET_EIO, "cannot remove '%s': %s", path, strerror(errno));
+		return cachet__error(CACHET_EIO, "cannot remove '%s': %s", path,
+				     cachet__strerror(errno));
 	return 0;
 }
 

@@ -156,8 +156,3 @@ const char *cachet__basename(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-const char *cachet__strerror(int err)
-{
-	static _Thread_local char buf[128];
-	return cachet__os_reason(err, buf, sizeof buf);
-}

@@ -35,10 +35,6 @@ int cachet__write_all(int fd, const void *buf, size_t len);
 /* A new string "<a><sep><b>" (sep 0: none). NULL on ENOMEM (recorded). */
 char *cachet__path_join(const char *a, char sep, const char *b);
 
-/* strerror, safe in threads: the text for err in a per-thread buffer,
- * valid until the next call on this thread. */
-const char *cachet__strerror(int err);
-
 /* The part of path after its last '/' (path itself when it has none). */
 const char *cachet__basename(const char *path);
 

@@ -144,9 +144,9 @@ int cachet_home_ensure(const char *home)
 		const char *name, *what;
 		bool create;
 	} subdirs[] = {
-		{"store", "store directory", true},
-		{"state", "state directory", true},
-		{"runs", "runs directory", false}, /* made by the first run */
+		{CACHET_HOME_STORE_DIR, "store directory", true},
+		{CACHET_HOME_STATE_DIR, "state directory", true},
+		{CACHET_HOME_RUNS_DIR, "runs directory", false}, /* made by the first run */
 	};
 	int rc;
 
@@ -171,15 +171,20 @@ int cachet_home_ensure(const char *home)
 
 int cachet_home_store_dir(char **out, const char *home)
 {
-	return home_path(out, home, "store");
+	return home_path(out, home, CACHET_HOME_STORE_DIR);
 }
 
 int cachet_home_stat_cache_path(char **out, const char *home)
 {
-	return home_path(out, home, "state/stat-cache.db");
+	return home_path(out, home, CACHET_HOME_STAT_CACHE_FILE);
 }
 
 int cachet_home_catalog_path(char **out, const char *home)
 {
-	return home_path(out, home, "catalog.db");
+	return home_path(out, home, CACHET_HOME_CATALOG_FILE);
+}
+
+int cachet_home_runs_dir(char **out, const char *home)
+{
+	return home_path(out, home, CACHET_HOME_RUNS_DIR);
 }

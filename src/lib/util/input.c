@@ -182,7 +182,7 @@ int cachet_read_input(char **out, size_t *len, int fd, const char *name)
 		buf = grown;
 		ssize_t n = read_into(fd, buf, used, cap);
 		if (n < 0) {
-			rc = cachet__error(CACHET_EIO, "%s: %s", doing, strerror(errno));
+			rc = cachet__error(CACHET_EIO, "%s: %s", doing, cachet__strerror(errno));
 			goto done;
 		}
 		used += (size_t)n;
@@ -213,7 +213,7 @@ int cachet__read_input_path(char **out, size_t *len, const char *path)
 	*len = 0;
 	if (fd < 0)
 		return cachet__error(errno == ENOENT ? CACHET_ENOTFOUND : CACHET_EIO,
-				     "cannot open '%s': %s", path, strerror(errno));
+				     "cannot open '%s': %s", path, cachet__strerror(errno));
 	int rc = cachet_read_input(out, len, fd, path);
 	close(fd);
 	return rc;

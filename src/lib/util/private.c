@@ -20,7 +20,8 @@ static bool trusted_owner(uid_t uid)
 
 static int cannot_examine(const char *path, const char *what, int err)
 {
-	return cachet__error(CACHET_EIO, "cannot examine %s '%s': %s", what, path, strerror(err));
+	return cachet__error(CACHET_EIO, "cannot examine %s '%s': %s", what, path,
+			     cachet__strerror(err));
 }
 
 static int not_yours(const char *path, const char *what, const char *noun, uid_t uid, bool dir)
@@ -98,11 +99,11 @@ int cachet__private_create(const char *path, const char *what)
 	if (fd < 0)
 		return errno == EEXIST ? 0
 				       : cachet__error(CACHET_EIO, "cannot open %s '%s': %s", what,
-						       path, strerror(errno));
+						       path, cachet__strerror(errno));
 	/* The umask can only take bits away; 0600 is what the owner needs. */
 	int rc = fchmod(fd, 0600) == 0 ? 0
 				       : cachet__error(CACHET_EIO, "cannot open %s '%s': %s", what,
-						       path, strerror(errno));
+						       path, cachet__strerror(errno));
 	close(fd);
 	return rc;
 }

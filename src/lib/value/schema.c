@@ -1,7 +1,8 @@
 /*
  * The descriptor tables: Flyte's messages (flyteidl.core) and the
- * google.protobuf well-known types they use, field by field, as listed in
- * shared/flyte/literals.md. Fields are listed in number order.
+ * google.protobuf well-known types they use, field by field, with the
+ * names and numbers of Flyte's public IDL (docs/flyte.md). Fields are
+ * listed in number order.
  */
 #include "value/schema.h"
 

@@ -6,7 +6,7 @@ HOME_DIR=$(pwd -P)/home
 export CACHET_HOME=$HOME_DIR
 STORE=$HOME_DIR/store
 
-# Flyte's own key vectors (shared/flyte/cache-key.md), as tests/cli/key.sh
+# Flyte's own key vectors (docs/flyte.md), as tests/cli/key.sh
 # checks them: task t at cache version 1.0.0, no interface.
 TASK=(--project P --domain D --name t --cache-version 1.0.0)
 V100=1.0.0-GKw-c0Pw-GKw-c0Pw
@@ -58,7 +58,7 @@ masked() {
 	printf '%s' "$out" | sed -E "s/$TIME_RE/YYYY-MM-DDTHH:MM:SSZ/g"
 }
 
-# objecthash (shared/flyte/cache-key.md), H(t, b) = sha256(t || b), with
+# objecthash (docs/flyte.md), H(t, b) = sha256(t || b), with
 # openssl as the calculator; the hashes pass through pipes as bytes.
 oh_str() { printf 'u%s' "$1" | openssl dgst -sha256 -binary; }
 # A one-entry object {KEY: value}, the value's hash on stdin.
