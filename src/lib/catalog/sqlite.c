@@ -22,6 +22,7 @@
  */
 #include "catalog/backend.h"
 #include "catalog/sqlite_sql.h"
+#include "util/clock.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -108,13 +109,6 @@ static int64_t elapsed_ms(const struct timespec *since)
 	       (now.tv_nsec - since->tv_nsec) / 1000000;
 }
 
-static void sleep_us(long us)
-{
-	struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
 /* Backoff for attempt n: 50 µs doubling to 2 ms, with jitter so that
  * waiting processes do not wake in lockstep. */
 static long backoff_us(sqlite_backend *sb, int n)
@@ -134,7 +128,7 @@ static int busy_handler(void *payload, int n)
 		clock_gettime(CLOCK_MONOTONIC, &sb->busy_start);
 	else if (elapsed_ms(&sb->busy_start) >= (int64_t)sb->busy_timeout_ms)
 		return 0;
-	sleep_us(backoff_us(sb, n));
+	cachet__sleep_us(backoff_us(sb, n));
 	return 1;
 }
 
@@ -267,7 +261,7 @@ static int step_retrying_busy(sqlite_backend *sb, sqlite3_stmt *st)
 		    elapsed_ms(&start) >= (int64_t)sb->busy_timeout_ms)
 			return rc;
 		sqlite3_reset(st);
-		sleep_us(backoff_us(sb, n));
+		cachet__sleep_us(backoff_us(sb, n));
 	}
 }
 

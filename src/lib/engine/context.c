@@ -5,7 +5,7 @@
  */
 #include "engine/internal.h"
 
-#include "store/fs.h"
+#include "util/fs.h"
 #include "util/alloc.h"
 
 #include <errno.h>
