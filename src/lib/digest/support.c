@@ -1,7 +1,6 @@
 /*
  * Small shared helpers of the digest layer: stat comparison, the clock of
- * the racy-clean rule, names of file kinds, OS error text, paths shown in
- * messages, and the test hooks.
+ * the racy-clean rule, and the test hooks.
  */
 #include "digest/internal.h"
 
