@@ -172,11 +172,9 @@ void cachet_catalog_free(cachet_catalog *cat)
 
 int64_t cachet__catalog_now(cachet_catalog *cat)
 {
-	struct timespec ts;
 	if (cat->clock)
 		return cat->clock(cat->clock_payload);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return cachet__now_ms();
 }
 
 static void mark_pending(cachet_catalog *cat)
