@@ -13,6 +13,7 @@
 #include "catalog/holder.h"
 #include "cachet/codec.h"
 #include "store/uri.h"
+#include "util/clock.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -171,11 +172,9 @@ void cachet_catalog_free(cachet_catalog *cat)
 
 int64_t cachet__catalog_now(cachet_catalog *cat)
 {
-	struct timespec ts;
 	if (cat->clock)
 		return cat->clock(cat->clock_payload);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return cachet__now_ms();
 }
 
 static void mark_pending(cachet_catalog *cat)
@@ -957,25 +956,11 @@ void cachet_reservation_dispose(cachet_reservation *res)
 	memset(res, 0, sizeof *res);
 }
 
-static void sleep_ms(int64_t ms)
-{
-	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int cachet_catalog_get_or_reserve(cachet_lookup_result *out, cachet_catalog *cat,
 				  const cachet_cache_key *key, const cachet_lookup_options *lookup,
 				  const cachet_serialize_options *opts)
 {
-	int64_t ref = 0, start = monotonic_ms();
+	int64_t ref = 0, start = cachet__monotonic_ms();
 	int rc;
 
 	if (out == NULL)
@@ -1028,7 +1013,7 @@ int cachet_catalog_get_or_reserve(cachet_lookup_result *out, cachet_catalog *cat
 			out->waited = true;
 			count_key(cat, key, CACHET_COUNTER_RESERVATIONS_WAITED);
 		}
-		if (opts->wait_limit_ms > 0 && monotonic_ms() - start >= opts->wait_limit_ms) {
+		if (opts->wait_limit_ms > 0 && cachet__monotonic_ms() - start >= opts->wait_limit_ms) {
 			out->reason = CACHET_MISS_RESERVED;
 			set_message(&out->message,
 				    "another execution holds the reservation; gave up waiting after "
@@ -1039,7 +1024,7 @@ int cachet_catalog_get_or_reserve(cachet_lookup_result *out, cachet_catalog *cat
 		/* A miss while waiting is not an answer yet: forget it. */
 		cachet_lookup_result_dispose(out);
 		out->waited = true;
-		sleep_ms(poll);
+		cachet__sleep_ms(poll);
 	}
 	account(cat, key, out, ref);
 	if (rc < 0)

@@ -12,6 +12,7 @@
 #include "util/base64.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/os.h"
 #include "util/version.h"
 
 #include <errno.h>

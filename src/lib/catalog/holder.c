@@ -3,6 +3,8 @@
  */
 #include "catalog/holder.h"
 
+#include "util/fs.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -28,19 +30,12 @@ static bool read_small(const char *path, char *buf, size_t size)
 	if (fd < 0)
 		return false;
 	size_t len = 0;
-	ssize_t n;
-	while (len + 1 < size && (n = read(fd, buf + len, size - 1 - len)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			return false;
-		}
+	ssize_t n = 0;
+	while (len + 1 < size && (n = cachet__read_some(fd, buf + len, size - 1 - len)) > 0)
 		len += (size_t)n;
-	}
 	close(fd);
 	buf[len] = '\0';
-	return true;
+	return n >= 0;
 }
 
 /*

@@ -22,9 +22,11 @@
  */
 #include "catalog/backend.h"
 #include "catalog/sqlite_sql.h"
+#include "util/clock.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/os.h"
 #include "util/private.h"
 
 #include <errno.h>
@@ -49,7 +51,7 @@ typedef struct sqlite_backend {
 	char *path;
 	bool ro;
 	unsigned int busy_timeout_ms;
-	struct timespec busy_start;
+	int64_t busy_start; /* monotonic ms */
 	unsigned int busy_seed;
 	sqlite3_stmt *st[SQL_COUNT];
 	dyn_stmt dyn[DYN_MAX];
@@ -100,21 +102,6 @@ static int db_error(sqlite_backend *sb, int rc, const char *verb)
 /* ---------------------------------------------------------------------- */
 /* Locking                                                                */
 
-static int64_t elapsed_ms(const struct timespec *since)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (int64_t)(now.tv_sec - since->tv_sec) * 1000 +
-	       (now.tv_nsec - since->tv_nsec) / 1000000;
-}
-
-static void sleep_us(long us)
-{
-	struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
 /* Backoff for attempt n: 50 µs doubling to 2 ms, with jitter so that
  * waiting processes do not wake in lockstep. */
 static long backoff_us(sqlite_backend *sb, int n)
@@ -131,10 +118,10 @@ static int busy_handler(void *payload, int n)
 	sqlite_backend *sb = payload;
 
 	if (n == 0)
-		clock_gettime(CLOCK_MONOTONIC, &sb->busy_start);
-	else if (elapsed_ms(&sb->busy_start) >= (int64_t)sb->busy_timeout_ms)
+		sb->busy_start = cachet__monotonic_ms();
+	else if (cachet__monotonic_ms() - sb->busy_start >= (int64_t)sb->busy_timeout_ms)
 		return 0;
-	sleep_us(backoff_us(sb, n));
+	cachet__sleep_us(backoff_us(sb, n));
 	return 1;
 }
 
@@ -281,16 +268,15 @@ static int each_row(sqlite_backend *sb, sqlite3_stmt *st, int (*row)(sqlite3_stm
  */
 static int step_retrying_busy(sqlite_backend *sb, sqlite3_stmt *st)
 {
-	struct timespec start;
+	int64_t start = cachet__monotonic_ms();
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (int n = 0;; n++) {
 		int rc = sqlite3_step(st);
 		if ((rc & 0xff) != SQLITE_BUSY ||
-		    elapsed_ms(&start) >= (int64_t)sb->busy_timeout_ms)
+		    cachet__monotonic_ms() - start >= (int64_t)sb->busy_timeout_ms)
 			return rc;
 		sqlite3_reset(st);
-		sleep_us(backoff_us(sb, n));
+		cachet__sleep_us(backoff_us(sb, n));
 	}
 }
 

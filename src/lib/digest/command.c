@@ -6,6 +6,7 @@
 #include "digest/command.h"
 
 #include "digest/internal.h"
+#include "util/clock.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -27,13 +28,6 @@ extern char **environ;
 #define STDOUT_MAX (64 * 1024)  /* a hash is short; more is a mistake */
 #define STDERR_KEEP 4096        /* the tail of stderr that is kept */
 #define TAIL_SHOWN 300          /* bytes of that tail put in a message */
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* What the command wrote, as it arrives. */
 typedef struct capture {
@@ -141,7 +135,7 @@ static int supervise(pid_t pid, int out_fd, int err_fd, capture *c, int64_t dead
 		bool open = fds[0].fd >= 0 || fds[1].fd >= 0;
 		if (exited && !open)
 			return 0;
-		int64_t left = deadline - mono_ms();
+		int64_t left = deadline - cachet__monotonic_ms();
 		if (left <= 0)
 			return 1;
 		/* short waits: the exit is noticed by polling waitpid */
@@ -280,7 +274,7 @@ int cachet__run_hash_command(char **out, const char *const *argv, const char *la
 	close(err_pipe[1]);
 	out_pipe[1] = err_pipe[1] = -1;
 
-	deadline = mono_ms() + (timeout_ms ? timeout_ms : 60000);
+	deadline = cachet__monotonic_ms() + (timeout_ms ? timeout_ms : 60000);
 	timed_out = supervise(pid, out_pipe[0], err_pipe[0], c, deadline, &status) != 0;
 	if (timed_out) {
 		kill_group(pid);

@@ -8,6 +8,7 @@
 #define CACHET_DIGEST_INTERNAL_H
 
 #include "digest/hasher.h"
+#include "util/os.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -33,22 +34,6 @@ bool cachet__fstat_same(const cachet__fstat *a, const cachet__fstat *b);
  * older than its entry.
  */
 int64_t cachet__digest_now_ns(void);
-
-/* "a FIFO", "a socket", "a character device", ... for messages. */
-const char *cachet__file_kind(mode_t mode);
-
-/* strerror, thread-safe: the reason text for errnum in buf. */
-const char *cachet__os_reason(int errnum, char *buf, size_t size);
-
-/* Size of a buffer for cachet__path_show; longer paths are cut. */
-#define CACHET__SHOW_MAX 512
-
-/*
- * How messages name a path: root, and "/" rel when rel is not NULL. Bytes
- * that are not UTF-8, and control characters, show as \xNN, so a message
- * stays one printable line. Returns out.
- */
-const char *cachet__path_show(char out[CACHET__SHOW_MAX], const char *root, const char *rel);
 
 /* ---- reading a file through a hasher ---- */
 

@@ -14,6 +14,7 @@
 #define _DEFAULT_SOURCE /* realpath */
 
 #include "engine/internal.h"
+#include "util/os.h"
 
 #include <errno.h>
 #include <fcntl.h>

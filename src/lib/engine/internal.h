@@ -19,7 +19,9 @@
 #include "cachet/home.h"
 
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/error.h"
+#include "util/fs.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -336,17 +338,6 @@ int cachet__record_write(const cachet_run *run);
 /* ---------------------------------------------------------------------- */
 /* Utilities                                                              */
 
-int64_t cachet__now_ms(void);       /* wall clock, ms since the epoch */
-int64_t cachet__monotonic_ms(void); /* for deadlines */
-/* Write data to path atomically (temporary + fsync + rename). */
-int cachet__write_file_atomic(const char *path, const void *data, size_t len);
-/* Read a whole (small) file; CACHET_ENOTFOUND when absent. */
-int cachet__read_file(char **out, size_t *len, const char *path, size_t max);
-/* Remove a file or a directory tree; missing is fine. A link is removed,
- * never followed. _at: name under the open directory dirfd, path names it
- * in messages. */
-int cachet__remove_tree(const char *path);
-int cachet__remove_tree_at(int dirfd, const char *name, const char *path);
 /* The local path a file:// URI names (a pointer into uri), or NULL. */
 const char *cachet__file_uri_path(const char *uri);
 

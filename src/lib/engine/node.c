@@ -16,8 +16,9 @@
  */
 #include "engine/internal.h"
 
-#include "store/fs.h"
+#include "util/fs.h"
 #include "util/alloc.h"
+#include "util/os.h"
 #include "util/warning.h"
 
 #include <errno.h>
@@ -110,13 +111,6 @@ static int set_key(run_node *n)
 	return 0;
 }
 
-static void sleep_ms(int64_t ms)
-{
-	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 /* The lookup. Returns the outputs of a hit in *hit. Sets the cache status
  * and *do_put. */
 static void lookup(cachet_run *run, run_node *n, cachet_literal_map **hit, bool *do_put)
@@ -158,7 +152,7 @@ static void lookup(cachet_run *run, run_node *n, cachet_literal_map **hit, bool 
 			}
 			if (run->cancelled)
 				return;
-			sleep_ms(100);
+			cachet__sleep_ms(100);
 			if (run->cancelled)
 				return;
 			continue;

@@ -18,6 +18,7 @@
 #include "engine/internal.h"
 
 #include "util/alloc.h"
+#include "util/os.h"
 #include "value/message.h"
 #include "value/schema.h"
 

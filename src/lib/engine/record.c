@@ -8,6 +8,7 @@
 #include "engine/internal.h"
 
 #include "util/alloc.h"
+#include "util/os.h"
 #include "util/warning.h"
 
 #include <dirent.h>

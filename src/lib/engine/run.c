@@ -5,8 +5,9 @@
  */
 #include "engine/internal.h"
 
-#include "store/fs.h"
+#include "util/fs.h"
 #include "util/alloc.h"
+#include "util/os.h"
 #include "util/version.h"
 #include "util/warning.h"
 

@@ -16,6 +16,7 @@
 #include "engine/internal.h"
 
 #include "util/alloc.h"
+#include "util/os.h"
 #include "util/warning.h"
 
 #include <errno.h>
@@ -65,9 +66,8 @@ void cachet__run_post(cachet_run *run, size_t node, cachet_event_kind kind)
 			if (kind != CACHET_EVENT_NODE_FINISHED)
 				return;
 			for (;;) {
-				struct timespec ts = {0, 10 * 1000 * 1000};
 				cachet__run_wake(run);
-				nanosleep(&ts, NULL);
+				cachet__sleep_ms(10);
 				pthread_mutex_lock(&run->lock);
 				if (run->n_msgs < run->cap_msgs)
 					break;

@@ -10,6 +10,7 @@
 #include "engine/internal.h"
 
 #include "util/alloc.h"
+#include "util/os.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -7,6 +7,7 @@
 
 #include "codec/json.h"
 #include "util/alloc.h"
+#include "util/os.h"
 #include "value/message.h"
 #include "value/schema.h"
 

@@ -19,8 +19,8 @@
 
 #include "cachet/sys/store_backend.h"
 
-#include "digest/internal.h"
-#include "store/fs.h"
+#include "util/os.h"
+#include "util/fs.h"
 #include "store/store.h"
 #include "store/uri.h"
 #include "util/alloc.h"

@@ -17,7 +17,7 @@
  */
 #include "store/copy.h"
 
-#include "digest/internal.h"
+#include "util/os.h"
 #include "util/alloc.h"
 #include "util/error.h"
 

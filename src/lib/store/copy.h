@@ -6,8 +6,7 @@
 #ifndef CACHET_STORE_COPY_H
 #define CACHET_STORE_COPY_H
 
-#include "digest/hasher.h"
-#include "digest/internal.h"
+#include "digest/digest_internal_api.h"
 #include "store/store.h"
 
 #include <stdatomic.h>

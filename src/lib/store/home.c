@@ -3,7 +3,8 @@
  */
 #include "cachet/home.h"
 
-#include "store/fs.h"
+#include "util/os.h"
+#include "util/fs.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"

@@ -26,9 +26,10 @@
 
 #include "store/copy.h"
 
-#include "digest/stat_cache.h"
-#include "digest/walk.h"
-#include "store/fs.h"
+#include "digest/digest_internal_api.h"
+#include "util/clock.h"
+#include "util/os.h"
+#include "util/fs.h"
 #include "store/uri.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -57,20 +58,13 @@ typedef struct progress {
 	int64_t last; /* when it was last reported (monotonic ns) */
 } progress;
 
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* Report to the caller's callback, on the calling thread only: at most
  * every 100 ms, and once more at the end (final). */
 static void report(progress *p, bool final)
 {
 	if (p->opts == NULL || p->opts->progress == NULL)
 		return;
-	int64_t now = mono_ns();
+	int64_t now = cachet__monotonic_ns();
 	if (!final && now - p->last < REPORT_NS)
 		return;
 	p->last = now;
@@ -453,7 +447,7 @@ int cachet_offload_path(cachet_literal **out, cachet_store *store, const char *p
 	char show[CACHET__SHOW_MAX], reason[128];
 	char *base = NULL, *name = NULL, *joined = NULL, *uri = NULL;
 	cachet_digest alg = opts ? opts->digest : CACHET_DIGEST_SHA256;
-	progress pr = {.opts = opts, .last = mono_ns()};
+	progress pr = {.opts = opts, .last = cachet__monotonic_ns()};
 	cachet_literal *lit = NULL;
 	struct stat st;
 	bool dir;

@@ -6,9 +6,9 @@
 #include "store/store.h"
 
 #include "cachet/home.h"
-#include "digest/internal.h"
 #include "store/copy.h"
-#include "store/fs.h"
+#include "util/os.h"
+#include "util/fs.h"
 #include "store/uri.h"
 #include "util/alloc.h"
 #include "util/buf.h"

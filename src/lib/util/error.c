@@ -157,12 +157,3 @@ const char *cachet_error_code_name(int code)
 	default: return "EUNKNOWN";
 	}
 }
-
-const char *cachet__strerror(int err)
-{
-	static _Thread_local char buf[128];
-	/* the XSI strerror_r (_POSIX_C_SOURCE, no _GNU_SOURCE) */
-	if (strerror_r(err, buf, sizeof buf) != 0)
-		snprintf(buf, sizeof buf, "error %d", err);
-	return buf;
-}

@@ -30,13 +30,6 @@ int cachet__error_oom(void);
 int cachet__error_prefix(const char *fmt, ...) CACHET__PRINTF(1, 2);
 
 /*
- * strerror, safe in threads (plain strerror may share one buffer between
- * threads): the text for err in a per-thread buffer, valid until the next
- * call on this thread. scripts/check-source.sh refuses plain strerror.
- */
-const char *cachet__strerror(int err);
-
-/*
  * Whether a failure to decode stored data is this process's (out of memory,
  * or over the input limit) rather than the data's: such data is not
  * corrupt, and must not be treated as if it were.

@@ -9,6 +9,7 @@
 
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/os.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -2,6 +2,7 @@
  * The trust rule for the cachet home and the databases in it: owned by
  * the effective user (or root), writable by nobody else.
  */
+#include "util/os.h"
 #include "util/private.h"
 
 #include "util/alloc.h"

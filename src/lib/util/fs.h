@@ -1,9 +1,9 @@
 /*
- * Internal filesystem helpers of the store layer: creating directory
+ * Filesystem helpers every layer uses: creating directory
  * chains, random names, durable renames.
  */
-#ifndef CACHET_STORE_FS_H
-#define CACHET_STORE_FS_H
+#ifndef CACHET_UTIL_FS_H
+#define CACHET_UTIL_FS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -37,5 +37,15 @@ char *cachet__path_join(const char *a, char sep, const char *b);
 
 /* The part of path after its last '/' (path itself when it has none). */
 const char *cachet__basename(const char *path);
+
+/* Write data to path atomically (temporary + fsync + rename). */
+int cachet__write_file_atomic(const char *path, const void *data, size_t len);
+/* Read a whole (small) file; CACHET_ENOTFOUND when absent. */
+int cachet__read_file(char **out, size_t *len, const char *path, size_t max);
+/* Remove a file or a directory tree; missing is fine. A link is removed,
+ * never followed. _at: name under the open directory dirfd, path names it
+ * in messages. */
+int cachet__remove_tree(const char *path);
+int cachet__remove_tree_at(int dirfd, const char *name, const char *path);
 
 #endif
