@@ -125,9 +125,10 @@ static void work(pipeline *pl)
 			.payload = pl->op->payload,
 		};
 		cachet__path_show(show, pl->show, f.file->rel);
-		if ((rc = pl->op->file(state, &f)) < 0) {
-			fail(pl, pos, rc);
-			break;
+		if ((rc = pl->op->file(state, &f)) != 0) {
+			if (rc < 0)
+				fail(pl, pos, rc);
+			break; /* or gave up: another file failed */
 		}
 	}
 	pl->op->worker_free(state);

@@ -22,6 +22,7 @@
 
 #define CACHET__PIPELINE_MAX_THREADS 64
 #define CACHET__PROGRESS_PERIOD_MS 100
+#define CACHET__PIPELINE_GAVE_UP 1
 
 /* ---- progress ---- */
 
@@ -74,7 +75,9 @@ typedef struct cachet__pipeline_op {
 	/* Each thread's state (a hasher, a buffer), made on that thread. */
 	int (*worker_new)(void **worker, void *payload);
 	void (*worker_free)(void *worker);
-	/* The work on one file; < 0 with the error set stops the pipeline. */
+	/* The work on one file; < 0 with the error set stops the pipeline;
+	 * CACHET__PIPELINE_GAVE_UP when it stopped because *f->cancel was
+	 * set: another file's error is then the one to report. */
 	int (*file)(void *worker, cachet__pipeline_file *f);
 	void *payload;
 } cachet__pipeline_op;
@@ -85,7 +88,8 @@ typedef struct cachet__pipeline_op {
  * progress, and write the directory digest to out. The stat cache is read
  * in one transaction before the pool starts and written in one after it
  * ends, only when every file succeeded. When files fail, the error is
- * the one of the first failing file in walk order, whatever the timing.
+ * the one of the first failing file in walk order, whatever the timing
+ * (a file whose operation gave up because another failed does not count).
  */
 int cachet__pipeline_dir(uint8_t out[CACHET__DIGEST_MAX], const char *dir, const char *show,
 			 const cachet_hash_options *o, const cachet__pipeline_op *op);

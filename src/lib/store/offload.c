@@ -201,6 +201,9 @@ static int copy_one(void *worker, cachet__pipeline_file *f)
 	uri = NULL;
 done:
 	cachet__free(uri);
+	if (rc < 0 && atomic_load(f->cancel))
+		return CACHET__PIPELINE_GAVE_UP; /* the copy was cancelled, or
+						  * failed after another file did */
 	return rc;
 }
 
