@@ -564,6 +564,45 @@ static void file_changed_while_read(void **state)
 	cachet__digest_set_hooks(NULL);
 }
 
+/* With several threads, the error is the failing file's own, not the
+ * "cancelled" of a file that was being copied when it failed and comes
+ * before it in walk order. */
+static void failing_file_among_threads(void **state)
+{
+	store_fx *f = *state;
+	char dir[64], path[192], msg[512];
+	cachet__digest_hooks hooks = {.after_read = truncate_after_read};
+	cachet_hash_options opts = CACHET_HASH_OPTIONS_INIT;
+	size_t len = 256 * 1024;
+	unsigned char *bytes = calloc(1, len);
+
+	assert_non_null(bytes);
+	make_local_dir(f, dir, sizeof dir, "threads-fail");
+	for (char c = 'a'; c <= 'p'; c++) {
+		snprintf(path, sizeof path, "%s/%c.bin", dir, c);
+		write_file(path, bytes, len);
+	}
+	cachet__digest_set_hooks(&hooks);
+	truncate_target = "/p.bin";
+	opts.threads = 4;
+	snprintf(msg, sizeof msg, "cannot read '%s/p.bin': it changed while it was read", dir);
+	for (int round = 0; round < 10; round++) {
+		snprintf(path, sizeof path, "%s/p.bin", dir);
+		write_file(path, bytes, len); /* whole again */
+		cachet_literal *lit = (cachet_literal *)1;
+		char *prefix = fresh_prefix(f);
+		assert_cachet_error(cachet_offload_path(&lit, f->store, prefix, dir,
+							CACHET_OFFLOAD_AUTO, NULL, &opts),
+				    CACHET_EIO, msg);
+		assert_null(lit);
+		assert_store_empty(f);
+		cachet_free(prefix);
+	}
+	truncate_target = NULL;
+	cachet__digest_set_hooks(NULL);
+	free(bytes);
+}
+
 static void report(int out, int rc)
 {
 	dprintf(out, "%d %s", rc, rc < 0 ? cachet_error_last()->message : "");
@@ -1293,6 +1332,7 @@ int main(void)
 		BOTH(file_changed_while_read),
 		FILE_ONLY(disk_full),
 		cmocka_unit_test(unreadable_file),
+		BOTH(failing_file_among_threads),
 		BOTH(out_of_memory),
 		BOTH(known_files_are_not_read_again),
 		BOTH(the_digest_comes_from_the_stat_cache),

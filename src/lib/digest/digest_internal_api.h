@@ -10,6 +10,8 @@
  *                 counters and hooks of file reads
  *   stat_cache.h  looking up and recording digests by stat
  *   walk.h        listing a directory's files the way the digest sees them
+ *   pipeline.h    walk, stat cache, a pool of threads running one per-file
+ *                 operation, combine; and progress reporting
  *
  * Everything else in digest/ is private to it.
  */
@@ -18,6 +20,7 @@
 
 #include "digest/hasher.h"
 #include "digest/internal.h"
+#include "digest/pipeline.h"
 #include "digest/stat_cache.h"
 #include "digest/walk.h"
 

@@ -4,10 +4,11 @@
  * StructuredDataset, uri + hash).
  *
  * A directory is listed by the digest layer's walk (so offloading refuses
- * exactly what `cachet hash` refuses), then its files are copied by a pool
- * of threads, each file read once through a hasher; the directory digest
- * is computed over the (relative path, file digest) list, which is what
- * `cachet hash` computes for the same directory.
+ * exactly what `cachet hash` refuses), then its files are copied by the
+ * digest layer's directory pipeline (digest/pipeline.h), with "copy while
+ * hashing" as its per-file operation: each file is read once through a
+ * hasher, and the directory digest is what `cachet hash` computes for the
+ * same directory.
  *
  * With a stat cache (opts->stat_cache), the same cache `cachet hash` uses,
  * under the same keys (a file's real path and the algorithm) and rules:
@@ -19,15 +20,15 @@
  *     before it was opened (git's racy-clean rule), once every file was
  *     copied and hashed: a failed offload records nothing, as a failed
  *     hash records nothing.
- * Lookups happen on the calling thread in one read transaction, records in
- * one write transaction, as in hash_path.c.
+ * The pipeline looks files up on the calling thread in one read
+ * transaction and records them in one write transaction; a single file
+ * does the same here.
  */
 #define _DEFAULT_SOURCE /* realpath */
 
 #include "store/copy.h"
 
 #include "digest/digest_internal_api.h"
-#include "util/clock.h"
 #include "util/os.h"
 #include "util/fs.h"
 #include "store/uri.h"
@@ -37,45 +38,17 @@
 #include "util/utf8.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
-#define MAX_THREADS 64
-
-/* ---- progress ---- */
-
-#define REPORT_NS 100000000 /* at most one progress report per 100 ms */
-
-typedef struct progress {
-	const cachet_hash_options *opts;
-	atomic_uint_fast64_t done; /* bytes read, by any thread */
-	uint64_t total;
-	int64_t last; /* when it was last reported (monotonic ns) */
-} progress;
-
-/* Report to the caller's callback, on the calling thread only: at most
- * every 100 ms, and once more at the end (final). */
-static void report(progress *p, bool final)
-{
-	if (p->opts == NULL || p->opts->progress == NULL)
-		return;
-	int64_t now = cachet__monotonic_ns();
-	if (!final && now - p->last < REPORT_NS)
-		return;
-	p->last = now;
-	p->opts->progress(atomic_load(&p->done), p->total, p->opts->progress_payload);
-}
-
-/* A copy's tick, on the calling thread: report everything done so far. */
+/* A copy's tick: report everything done so far, when this is the
+ * calling thread and the last report is old enough. */
 static void tick(void *payload, uint64_t done)
 {
 	(void)done;
-	report(payload, false);
+	cachet__progress_tick(payload);
 }
 
 /* ---- one file ---- */
@@ -97,7 +70,7 @@ static int cache_key(char **out, const char *path)
 
 static int offload_file(cachet_literal *lit, cachet_store *store, const char *uri,
 			const char *path, const char *show, const struct stat *st,
-			cachet_stat_cache *sc, cachet_digest alg, progress *pr)
+			cachet_stat_cache *sc, cachet_digest alg, cachet__progress *pr)
 {
 	cachet__hasher *h = NULL;
 	uint8_t digest[CACHET__DIGEST_MAX];
@@ -139,7 +112,7 @@ static int offload_file(cachet_literal *lit, cachet_store *store, const char *ur
 			cachet__stat_cache_end(sc);
 		}
 	}
-	report(pr, true);
+	cachet__progress_report(pr);
 	if ((rc = cachet__digest_format(&hash, alg, false, digest)) < 0 ||
 	    (rc = cachet_literal_set_hash(lit, hash)) < 0)
 		goto done;
@@ -158,249 +131,118 @@ done:
 	return rc;
 }
 
-/* ---- a directory, by a pool of threads ---- */
+/* ---- a directory: the pipeline, copying while hashing each file ---- */
 
-typedef struct pool {
+typedef struct dir_copy {
 	cachet_store *store;
 	const char *base_uri; /* "<prefix>/<name>" */
-	const char *show;     /* the directory as messages name it */
-	cachet__walk *walk;
-	cachet__dir_entry *entries; /* entries[i] for walk->files[i] */
-	char **committed; /* the URI of each file committed so far, else NULL */
-	/* With a stat cache: known[i] when entries[i].digest came from it
-	 * (and the file was copied as that version); seen[i] for the files
-	 * hashed instead. NULL without a stat cache. */
-	bool *known;
-	cachet__copy_seen *seen;
 	cachet_digest alg;
-	progress *pr;
-	bool inline_run; /* the calling thread runs the only worker */
-	atomic_size_t next;
-	atomic_bool cancel;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	unsigned int running;
-	int err; /* the first failure, carried over from its thread */
-	char msg[1024];
-} pool;
+	char **committed; /* the URI of each file committed so far, else NULL */
+	size_t n;
+} dir_copy;
 
-static void fail(pool *p, int rc)
+static int dir_copy_start(void *payload, const cachet__walk *w)
 {
-	pthread_mutex_lock(&p->lock);
-	if (p->err == 0) {
-		p->err = rc;
-		snprintf(p->msg, sizeof p->msg, "%s", cachet_error_last()->message);
-	}
-	atomic_store(&p->cancel, true);
-	pthread_mutex_unlock(&p->lock);
+	dir_copy *c = payload;
+
+	if (w->n > 0 && (c->committed = cachet__calloc(w->n, sizeof *c->committed)) == NULL)
+		return CACHET_ENOMEM;
+	c->n = w->n;
+	return 0;
 }
 
-static int copy_one(pool *p, cachet__hasher *h, size_t i)
+static int hasher_new(void **worker, void *payload)
 {
-	const cachet__walk_file *f = &p->walk->files[i];
-	char show[CACHET__SHOW_MAX];
-	char *uri = NULL;
-	cachet__copy_opts o = {.bytes_done = &p->pr->done, .cancel = &p->cancel};
-	int rc;
+	dir_copy *c = payload;
+	cachet__hasher *h = NULL;
+	int rc = cachet__hasher_new(&h, c->alg);
 
-	if (p->inline_run) {
-		o.tick = tick;
-		o.tick_payload = p->pr;
-	}
-	cachet__path_show(show, p->show, f->rel);
-	if ((rc = cachet_store_join(&uri, p->base_uri, f->rel)) < 0)
-		return rc;
-	if (p->known && p->known[i]) {
-		/* The digest is known: copy in the kernel, as long as the file
-		 * stays the version the walk saw and the cache vouched for. */
-		cachet__copy_opts fast = o;
-		fast.known = &f->st;
-		if ((rc = cachet__copy_in(NULL, p->store, uri, f->path, show, &fast, NULL)) < 0)
-			goto done;
-		if (rc == CACHET__COPY_STALE)
-			p->known[i] = false; /* it changed since: hash it */
-	}
-	if (!(p->known && p->known[i])) {
-		if ((rc = cachet__copy_in(h, p->store, uri, f->path, show, &o,
-					  p->seen ? &p->seen[i] : NULL)) < 0)
-			goto done;
-		rc = cachet__hasher_final(h, p->entries[i].digest);
-	}
-	/* Committed: kept for the rollback, which then needs no allocation. */
-	p->committed[i] = uri;
-	uri = NULL;
-done:
-	cachet__free(uri);
+	*worker = h;
 	return rc;
 }
 
-static void *worker(void *arg)
+static void hasher_free(void *worker)
 {
-	pool *p = arg;
-	cachet__hasher *h = NULL;
-	int rc = cachet__hasher_new(&h, p->alg);
-
-	if (rc < 0)
-		fail(p, rc);
-	while (rc == 0 && !atomic_load(&p->cancel)) {
-		size_t i = atomic_fetch_add(&p->next, 1);
-		if (i >= p->walk->n)
-			break;
-		if ((rc = copy_one(p, h, i)) < 0)
-			fail(p, rc);
-	}
-	cachet__hasher_free(h);
-	pthread_mutex_lock(&p->lock);
-	p->running--;
-	pthread_cond_broadcast(&p->cond);
-	pthread_mutex_unlock(&p->lock);
-	return NULL;
+	cachet__hasher_free(worker);
 }
 
-static unsigned int thread_count(const cachet_hash_options *opts, size_t files)
+static int copy_one(void *worker, cachet__pipeline_file *f)
 {
-	long n = opts && opts->threads ? (long)opts->threads : sysconf(_SC_NPROCESSORS_ONLN);
-	if (n < 1)
-		n = 1;
-	if (n > MAX_THREADS)
-		n = MAX_THREADS;
-	if ((size_t)n > files)
-		n = (long)(files ? files : 1);
-	return (unsigned int)n;
-}
+	dir_copy *c = f->payload;
+	cachet__hasher *h = worker;
+	cachet__copy_seen seen;
+	char *uri = NULL;
+	cachet__copy_opts o = {.bytes_done = &f->progress->done, .cancel = f->cancel,
+			       .tick = tick, .tick_payload = f->progress};
+	int rc;
 
-/* Run the pool; the calling thread reports progress while it waits. */
-static void run_pool(pool *p, unsigned int nthreads)
-{
-	pthread_t tids[MAX_THREADS];
-	unsigned int started = 0;
-
-	p->running = nthreads;
-	if (nthreads > 1) {
-		for (; started < nthreads; started++)
-			if (pthread_create(&tids[started], NULL, worker, p) != 0)
-				break;
-		pthread_mutex_lock(&p->lock);
-		p->running -= nthreads - started; /* those that did not start */
-		pthread_mutex_unlock(&p->lock);
+	if ((rc = cachet_store_join(&uri, c->base_uri, f->file->rel)) < 0)
+		return rc;
+	if (*f->known) {
+		/* The digest is known: copy in the kernel, as long as the file
+		 * stays the version the walk saw and the cache vouched for. */
+		cachet__copy_opts fast = o;
+		fast.known = &f->file->st;
+		if ((rc = cachet__copy_in(NULL, c->store, uri, f->file->path, f->show, &fast,
+					  NULL)) < 0)
+			goto done;
+		if (rc == CACHET__COPY_STALE)
+			*f->known = false; /* it changed since: hash it */
 	}
-	if (started == 0) {
-		/* One worker (or no thread could start): this thread works,
-		 * ticking the progress itself. */
-		p->running = 1;
-		p->inline_run = true;
-		worker(p);
-		return;
+	if (!*f->known) {
+		if ((rc = cachet__copy_in(h, c->store, uri, f->file->path, f->show, &o, &seen)) < 0)
+			goto done;
+		*f->seen = seen.st;
+		*f->t0 = seen.t0;
+		rc = cachet__hasher_final(h, f->digest);
 	}
-	pthread_mutex_lock(&p->lock);
-	while (p->running > 0) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 100000000;
-		if (until.tv_nsec >= 1000000000) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&p->cond, &p->lock, &until);
-		pthread_mutex_unlock(&p->lock);
-		report(p->pr, false);
-		pthread_mutex_lock(&p->lock);
-	}
-	pthread_mutex_unlock(&p->lock);
-	for (unsigned int i = 0; i < started; i++)
-		pthread_join(tids[i], NULL);
-}
-
-/* With a stat cache: which files it vouches for, in one read transaction.
- * Their digests go straight into p->entries. */
-static void look_up(pool *p, cachet_stat_cache *sc)
-{
-	cachet__stat_cache_begin(sc, false);
-	for (size_t i = 0; i < p->walk->n; i++) {
-		const cachet__walk_file *f = &p->walk->files[i];
-		p->known[i] = cachet__stat_cache_lookup(sc, f->path, p->alg, &f->st,
-							 p->entries[i].digest);
-	}
-	cachet__stat_cache_end(sc);
-}
-
-/* Remember the digests of the files that were hashed, in one write
- * transaction. */
-static void record(pool *p, cachet_stat_cache *sc)
-{
-	cachet__stat_cache_begin(sc, true);
-	for (size_t i = 0; i < p->walk->n; i++)
-		if (!p->known[i])
-			cachet__stat_cache_record(sc, p->walk->files[i].path, p->alg, &p->seen[i].st,
-						  p->entries[i].digest, p->seen[i].t0);
-	cachet__stat_cache_end(sc);
+	/* Committed: kept for the rollback, which then needs no allocation. */
+	c->committed[f->index] = uri;
+	uri = NULL;
+done:
+	cachet__free(uri);
+	if (rc < 0 && atomic_load(f->cancel))
+		return CACHET__PIPELINE_GAVE_UP; /* the copy was cancelled, or
+						  * failed after another file did */
+	return rc;
 }
 
 static int offload_dir(cachet_literal *lit, cachet_store *store, const char *uri,
-		       const char *path, const char *show, const cachet_hash_options *opts,
-		       cachet_digest alg, progress *pr)
+		       const char *path, const char *show, const cachet_hash_options *o)
 {
-	cachet__walk walk = CACHET__WALK_INIT;
-	cachet_stat_cache *sc = opts ? opts->stat_cache : NULL;
-	char *hash = NULL;
-	pool p = {.store = store, .base_uri = uri, .show = show, .walk = &walk, .alg = alg,
-		  .pr = pr};
+	dir_copy c = {.store = store, .base_uri = uri, .alg = o->digest};
+	cachet__pipeline_op op = {
+		.every_file = true, /* a file the stat cache knows is still copied */
+		.start = dir_copy_start,
+		.worker_new = hasher_new,
+		.worker_free = hasher_free,
+		.file = copy_one,
+		.payload = &c,
+	};
 	uint8_t digest[CACHET__DIGEST_MAX];
+	char *hash = NULL;
 	int rc;
 
-	if ((rc = cachet__walk_dir(&walk, path, show)) < 0)
-		return rc;
-	pr->total = walk.bytes; /* every byte is copied, known or not */
-	if (walk.n > 0 && ((p.entries = cachet__calloc(walk.n, sizeof *p.entries)) == NULL ||
-			   (p.committed = cachet__calloc(walk.n, sizeof *p.committed)) == NULL)) {
-		rc = CACHET_ENOMEM;
-		goto done;
-	}
-	if (walk.n > 0 && sc && ((p.known = cachet__calloc(walk.n, sizeof *p.known)) == NULL ||
-				 (p.seen = cachet__calloc(walk.n, sizeof *p.seen)) == NULL)) {
-		rc = CACHET_ENOMEM;
-		goto done;
-	}
-	for (size_t i = 0; i < walk.n; i++)
-		p.entries[i].path = walk.files[i].rel; /* borrowed */
-	if (p.known)
-		look_up(&p, sc);
-	pthread_mutex_init(&p.lock, NULL);
-	pthread_cond_init(&p.cond, NULL);
-	run_pool(&p, thread_count(opts, walk.n));
-	pthread_cond_destroy(&p.cond);
-	pthread_mutex_destroy(&p.lock);
-	if (p.err < 0) {
-		rc = cachet__error(p.err, "%s", p.msg);
-		goto done;
-	}
-	report(pr, true);
-	if (p.known)
-		record(&p, sc);
-	if ((rc = cachet__dir_digest(digest, alg, p.entries, walk.n)) < 0 ||
-	    (rc = cachet__digest_format(&hash, alg, true, digest)) < 0 ||
+	if ((rc = cachet__pipeline_dir(digest, path, show, o, &op)) < 0 ||
+	    (rc = cachet__digest_format(&hash, o->digest, true, digest)) < 0 ||
 	    (rc = cachet_literal_set_hash(lit, hash)) < 0)
 		goto done;
 done:
-	if (rc < 0 && p.committed) {
+	if (rc < 0 && c.committed) {
 		/* Take back what was committed: a failed offload leaves
 		 * nothing visible. The error stays the first one. */
 		int saved = rc;
 		char msg[1024];
 		snprintf(msg, sizeof msg, "%s", cachet_error_last()->message);
-		for (size_t i = 0; i < walk.n; i++)
-			if (p.committed[i])
-				(void)cachet_store_delete(store, p.committed[i]);
+		for (size_t i = 0; i < c.n; i++)
+			if (c.committed[i])
+				(void)cachet_store_delete(store, c.committed[i]);
 		rc = cachet__error(saved, "%s", msg);
 	}
-	for (size_t i = 0; p.committed && i < walk.n; i++)
-		cachet__free(p.committed[i]);
+	for (size_t i = 0; c.committed && i < c.n; i++)
+		cachet__free(c.committed[i]);
+	cachet__free(c.committed);
 	cachet__free(hash);
-	cachet__free(p.entries);
-	cachet__free(p.committed);
-	cachet__free(p.known);
-	cachet__free(p.seen);
-	cachet__walk_dispose(&walk);
 	return rc;
 }
 
@@ -446,8 +288,8 @@ int cachet_offload_path(cachet_literal **out, cachet_store *store, const char *p
 {
 	char show[CACHET__SHOW_MAX], reason[128];
 	char *base = NULL, *name = NULL, *joined = NULL, *uri = NULL;
-	cachet_digest alg = opts ? opts->digest : CACHET_DIGEST_SHA256;
-	progress pr = {.opts = opts, .last = cachet__monotonic_ns()};
+	cachet_hash_options o = CACHET_HASH_OPTIONS_INIT;
+	cachet__progress pr;
 	cachet_literal *lit = NULL;
 	struct stat st;
 	bool dir;
@@ -459,10 +301,12 @@ int cachet_offload_path(cachet_literal **out, cachet_store *store, const char *p
 	if (opts && (rc = cachet__check_version(opts->version, CACHET_HASH_OPTIONS_VERSION,
 						"hash options")) < 0)
 		return rc;
+	if (opts)
+		o = *opts;
 	if (kind < CACHET_OFFLOAD_AUTO || kind > CACHET_OFFLOAD_DATASET)
 		return cachet__error(CACHET_EINVALID, "unknown offload kind %d", (int)kind);
-	if (cachet__digest_len(alg) == 0)
-		return cachet__error(CACHET_EINVALID, "unknown digest algorithm %d", (int)alg);
+	if (cachet__digest_len(o.digest) == 0)
+		return cachet__error(CACHET_EINVALID, "unknown digest algorithm %d", (int)o.digest);
 	cachet__path_show(show, local_path, NULL);
 
 	if (stat(local_path, &st) < 0) {
@@ -514,11 +358,11 @@ int cachet_offload_path(cachet_literal **out, cachet_store *store, const char *p
 		goto done;
 	}
 	if (dir) {
-		rc = offload_dir(lit, store, uri, local_path, show, opts, alg, &pr);
+		rc = offload_dir(lit, store, uri, local_path, show, &o);
 	} else {
-		pr.total = (uint64_t)st.st_size;
-		rc = offload_file(lit, store, uri, local_path, show, &st,
-				  opts ? opts->stat_cache : NULL, alg, &pr);
+		cachet__progress_init(&pr, &o, (uint64_t)st.st_size);
+		rc = offload_file(lit, store, uri, local_path, show, &st, o.stat_cache, o.digest,
+				  &pr);
 	}
 	if (rc < 0)
 		goto done;
