@@ -347,8 +347,7 @@ static void node_command_started(pid_t pid, void *payload)
 	cancelled = run->cancelled;
 	if (cancelled && !n->kill_at_ms) {
 		kill(-pid, SIGTERM);
-		n->kill_at_ms = cachet__monotonic_ms() +
-				(run->opts.kill_grace_ms ? run->opts.kill_grace_ms : 2000);
+		n->kill_at_ms = cachet__monotonic_ms() + cachet__kill_grace_ms(run);
 	}
 	pthread_mutex_unlock(&run->lock);
 	if (n->deadline_ms || cancelled)

@@ -446,10 +446,16 @@ void cachet_run_counts_get(cachet_run_counts *out, const cachet_run *run)
 	*out = run->counts;
 }
 
-/* The default interval between reservation heartbeats. */
+/* The defaults of the run's timers. */
 #define DEFAULT_HEARTBEAT_MS 10000
+#define DEFAULT_KILL_GRACE_MS 2000
 
 int64_t cachet__heartbeat_ms(const cachet_run *run)
 {
 	return run->opts.heartbeat_ms > 0 ? run->opts.heartbeat_ms : DEFAULT_HEARTBEAT_MS;
+}
+
+int64_t cachet__kill_grace_ms(const cachet_run *run)
+{
+	return run->opts.kill_grace_ms ? run->opts.kill_grace_ms : DEFAULT_KILL_GRACE_MS;
 }

@@ -105,8 +105,10 @@ struct cachet_run {
 	cachet_run_counts counts;
 };
 
-/* The reservations' heartbeat of the run (run.c). */
+/* The run's timers (run.c): the reservations' heartbeat, and the time
+ * between SIGTERM and SIGKILL for a command stopped on timeout or cancel. */
 int64_t cachet__heartbeat_ms(const cachet_run *run);
+int64_t cachet__kill_grace_ms(const cachet_run *run);
 
 /* ---- one node's life, on a worker thread (node.c) ---- */
 

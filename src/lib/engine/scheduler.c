@@ -32,7 +32,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define DEFAULT_KILL_GRACE_MS 2000
 /* The scheduler looks at its timers at least this often. */
 #define MAX_SLEEP_MS 1000
 
@@ -248,11 +247,6 @@ static void apply(cachet_run *run, const run_msg *m, size_t *stack, bool cancell
 	}
 }
 
-static size_t kill_grace(const cachet_run *run)
-{
-	return run->opts.kill_grace_ms ? run->opts.kill_grace_ms : DEFAULT_KILL_GRACE_MS;
-}
-
 /* Cancel: abort what has not started, signal what runs. */
 static void handle_cancel(cachet_run *run, size_t *stack)
 {
@@ -271,7 +265,7 @@ static void handle_cancel(cachet_run *run, size_t *stack)
 		n = &run->nodes[run->current[w]];
 		if (n->pid > 0 && !n->kill_at_ms) {
 			kill(-n->pid, SIGTERM);
-			n->kill_at_ms = now + (int64_t)kill_grace(run);
+			n->kill_at_ms = now + cachet__kill_grace_ms(run);
 		}
 	}
 	pthread_mutex_unlock(&run->lock);
@@ -302,7 +296,7 @@ static int64_t run_timers(cachet_run *run)
 				if (now >= n->deadline_ms) {
 					n->timed_out = true;
 					kill(-n->pid, SIGTERM);
-					n->kill_at_ms = now + (int64_t)kill_grace(run);
+					n->kill_at_ms = now + cachet__kill_grace_ms(run);
 				} else if (n->deadline_ms < next) {
 					next = n->deadline_ms;
 				}
