@@ -22,7 +22,6 @@
 #include "engine/task.h"
 #include "engine/text.h"
 #include "engine/util.h"
-#include "engine/spawn.h"
 
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -322,7 +321,6 @@ static int expand_one(cachet_buf *out, tmpl_kind kind, const char *name, size_t 
 	}
 	return 0;
 }
-
 
 /* ---- the command's process, under the scheduler's timers ---- */
 

@@ -6,7 +6,7 @@
  * a live view needs no locking. Workers (a pool of `jobs` threads) take
  * ready nodes from a queue and run them to the end (cachet__node_execute);
  * they report progress as messages (with a snapshot of the node's result)
- * and wake the scheduler through a pipe. The same pipe is what
+ * and wake the scheduler through a pipe (queue.c). The same pipe is what
  * cachet_run_cancel writes to, which makes cancelling async-signal-safe.
  *
  * Timers live in the scheduler too: command timeouts and the SIGTERM ->
