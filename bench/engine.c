@@ -18,7 +18,8 @@
  *   bench_engine [--small]     (--small: 100 nodes, 10 MiB; checks it runs)
  */
 #include "cachet.h"
-#include "engine/internal.h"
+#include "engine/util.h"
+#include "util/fs.h"
 
 #include <spawn.h>
 #include <stdio.h>

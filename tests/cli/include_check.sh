@@ -31,13 +31,13 @@ expect_out "src/lib/key/hashify.c:1: includes store/uri.h (layer key may not inc
 	"the key layer's violation, named"
 
 # every violation is listed, the CLI's included: it sees the public API only
-plant lib/store/uri.c engine/internal.h
+plant lib/store/uri.c engine/run.h
 plant cli/main.c util/fs.h
 capture bash "$check" src
 expect_status 1 "several violations"
 expect_out "src/cli/main.c:1: includes util/fs.h (layer cli may not include util's private header)
 src/lib/key/hashify.c:1: includes store/uri.h (layer key may not include store's private header)
-src/lib/store/uri.c:1: includes engine/internal.h (layer store may not include engine's private header)" \
+src/lib/store/uri.c:1: includes engine/run.h (layer store may not include engine's private header)" \
 	"all three, in file order"
 
 # what stays allowed: util/, a declared interface below, public headers

@@ -13,7 +13,10 @@
  */
 #define _DEFAULT_SOURCE /* realpath */
 
-#include "engine/internal.h"
+#include "engine/context.h"
+#include "engine/run.h"
+#include "util/buf.h"
+#include "util/error.h"
 #include "util/os.h"
 
 #include <errno.h>

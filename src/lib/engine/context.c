@@ -3,10 +3,14 @@
  * bookkeeping for a command): its inputs, the local paths of offloaded
  * inputs, and the slots its outputs go into.
  */
-#include "engine/internal.h"
+#include "engine/context.h"
+#include "engine/run.h"
+#include "engine/task.h"
+#include "engine/util.h"
 
-#include "util/fs.h"
 #include "util/alloc.h"
+#include "util/error.h"
+#include "util/fs.h"
 #include "util/os.h"
 
 #include <errno.h>

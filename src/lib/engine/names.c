@@ -10,7 +10,7 @@
  * paths (the workflow's, a task's, workflow inputs and outputs) are free:
  * the cache key accepts whatever Flyte accepts.
  */
-#include "engine/internal.h"
+#include "engine/util.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -14,14 +14,25 @@
  * A failure anywhere fails the node and nothing is put. A cancel seen at
  * any step aborts it (nothing put either).
  */
-#include "engine/internal.h"
+#include "engine/context.h"
+#include "engine/graph.h"
+#include "engine/queue.h"
+#include "engine/run.h"
+#include "engine/spawn.h"
+#include "engine/task.h"
+#include "engine/text.h"
+#include "engine/util.h"
 
-#include "util/fs.h"
 #include "util/alloc.h"
+#include "util/buf.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/fs.h"
 #include "util/os.h"
 #include "util/warning.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -311,6 +322,97 @@ static int expand_one(cachet_buf *out, tmpl_kind kind, const char *name, size_t 
 	return 0;
 }
 
+/* ---- the command's process, under the scheduler's timers ---- */
+
+typedef struct spawned_node {
+	cachet_run *run;
+	run_node *n;
+} spawned_node;
+
+/* Hand the child to the scheduler's timers; a cancel that came while
+ * spawning is acted on right here. */
+static void node_command_started(pid_t pid, void *payload)
+{
+	spawned_node *sn = payload;
+	cachet_run *run = sn->run;
+	run_node *n = sn->n;
+	const cachet_task *task = n->wn->task;
+	bool cancelled;
+
+	pthread_mutex_lock(&run->lock);
+	n->pid = pid;
+	n->deadline_ms = task->timeout_ms ? cachet__monotonic_ms() + (int64_t)task->timeout_ms : 0;
+	cancelled = run->cancelled;
+	if (cancelled && !n->kill_at_ms) {
+		kill(-pid, SIGTERM);
+		n->kill_at_ms = cachet__monotonic_ms() + cachet__kill_grace_ms(run);
+	}
+	pthread_mutex_unlock(&run->lock);
+	if (n->deadline_ms || cancelled)
+		cachet__run_wake(run); /* the scheduler recomputes its sleep */
+}
+
+/* The child exited: take it back from the timers, say whether they (or a
+ * cancel) stopped it. */
+static void node_command_exited(pid_t pid, bool *timed_out, bool *cancelled, void *payload)
+{
+	spawned_node *sn = payload;
+	cachet_run *run = sn->run;
+	run_node *n = sn->n;
+
+	(void)pid;
+	pthread_mutex_lock(&run->lock);
+	*timed_out = n->timed_out;
+	*cancelled = run->cancelled;
+	n->pid = 0;
+	n->deadline_ms = 0;
+	n->kill_at_ms = 0;
+	pthread_mutex_unlock(&run->lock);
+}
+
+/* Run the node's command with its expanded argv: in its working
+ * directory, logs to its files, CACHET_RUN_ID, CACHET_NODE and
+ * CACHET_NODE_DIR set over the task's environment. */
+static int spawn_node_command(cachet_run *run, run_node *n, char *const *argv)
+{
+	const cachet_task *task = n->wn->task;
+	char *own_env[3] = {NULL, NULL, NULL};
+	spawned_node sn = {run, n};
+	cachet_spawn_request req;
+	int rc;
+
+	if (!(own_env[0] = cachet__malloc(strlen(run->id) + 16)) ||
+	    !(own_env[1] = cachet__malloc(strlen(n->res.name) + 16)) ||
+	    !(own_env[2] = cachet__malloc(strlen(n->node_dir) + 32))) {
+		rc = CACHET_ENOMEM;
+		goto done;
+	}
+	sprintf(own_env[0], "CACHET_RUN_ID=%s", run->id);
+	sprintf(own_env[1], "CACHET_NODE=%s", n->res.name);
+	sprintf(own_env[2], "CACHET_NODE_DIR=%s", n->node_dir);
+
+	memset(&req, 0, sizeof req);
+	req.name = n->res.name;
+	req.argv = argv;
+	req.cwd = n->work_dir;
+	req.env = task->env;
+	req.n_env = task->n_env;
+	req.own_env = own_env;
+	req.n_own_env = 3;
+	req.stdout_path = n->stdout_path;
+	req.stderr_path = n->stderr_path;
+	req.timeout_ms = task->timeout_ms;
+	req.exit_status = &n->res.exit_status;
+	req.on_started = node_command_started;
+	req.on_exited = node_command_exited;
+	req.payload = &sn;
+	rc = cachet__spawn(&req);
+done:
+	for (int i = 0; i < 3; i++)
+		cachet__free(own_env[i]);
+	return rc;
+}
+
 static int run_command(cachet_run *run, run_node *n, cachet_task_context *ctx)
 {
 	const cachet_task *task = n->wn->task;
@@ -342,7 +444,7 @@ static int run_command(cachet_run *run, run_node *n, cachet_task_context *ctx)
 	}
 	n->res.stdout_path = n->stdout_path;
 	n->res.stderr_path = n->stderr_path;
-	rc = cachet__spawn_command(run, n, argv);
+	rc = spawn_node_command(run, n, argv);
 done:
 	cachet__strv_free(argv, task->argc);
 	return rc;

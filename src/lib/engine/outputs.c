@@ -15,9 +15,14 @@
  * the value fits the declared type. Every message names the node and the
  * output.
  */
-#include "engine/internal.h"
+#include "engine/context.h"
+#include "engine/run.h"
+#include "engine/task.h"
+#include "engine/util.h"
 
 #include "util/alloc.h"
+#include "util/error.h"
+#include "util/fs.h"
 #include "util/os.h"
 #include "value/message.h"
 #include "value/schema.h"

@@ -5,9 +5,13 @@
  * in protobuf JSON, as `cachet literal convert` writes them. The format is
  * in docs/engine.md.
  */
-#include "engine/internal.h"
+#include "engine/run.h"
+
+#include "cachet/codec.h"
 
 #include "util/alloc.h"
+#include "util/error.h"
+#include "util/fs.h"
 #include "util/os.h"
 #include "util/warning.h"
 

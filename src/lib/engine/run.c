@@ -3,10 +3,16 @@
  * options leave to the home, name the run, create its directory, write
  * the first record. Also the run's getters and freeing it.
  */
-#include "engine/internal.h"
+#include "engine/run.h"
+#include "engine/context.h"
+#include "engine/graph.h"
+#include "engine/task.h"
 
-#include "util/fs.h"
 #include "util/alloc.h"
+#include "util/buf.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/fs.h"
 #include "util/os.h"
 #include "util/version.h"
 #include "util/warning.h"
@@ -440,27 +446,16 @@ void cachet_run_counts_get(cachet_run_counts *out, const cachet_run *run)
 	*out = run->counts;
 }
 
-const char *cachet_node_status_name(int status)
+/* The defaults of the run's timers. */
+#define DEFAULT_HEARTBEAT_MS 10000
+#define DEFAULT_KILL_GRACE_MS 2000
+
+int64_t cachet__heartbeat_ms(const cachet_run *run)
 {
-	switch (status) {
-	case CACHET_NODE_PENDING: return "PENDING";
-	case CACHET_NODE_RUNNING: return "RUNNING";
-	case CACHET_NODE_SUCCEEDED: return "SUCCEEDED";
-	case CACHET_NODE_FAILED: return "FAILED";
-	case CACHET_NODE_SKIPPED: return "SKIPPED";
-	case CACHET_NODE_ABORTED: return "ABORTED";
-	default: return "UNKNOWN";
-	}
+	return run->opts.heartbeat_ms > 0 ? run->opts.heartbeat_ms : DEFAULT_HEARTBEAT_MS;
 }
 
-const char *cachet_run_status_name(int status)
+int64_t cachet__kill_grace_ms(const cachet_run *run)
 {
-	switch (status) {
-	case CACHET_RUN_CREATED: return "CREATED";
-	case CACHET_RUN_RUNNING: return "RUNNING";
-	case CACHET_RUN_SUCCEEDED: return "SUCCEEDED";
-	case CACHET_RUN_FAILED: return "FAILED";
-	case CACHET_RUN_ABORTED: return "ABORTED";
-	default: return "UNKNOWN";
-	}
+	return run->opts.kill_grace_ms ? run->opts.kill_grace_ms : DEFAULT_KILL_GRACE_MS;
 }

@@ -6,85 +6,34 @@
  * a live view needs no locking. Workers (a pool of `jobs` threads) take
  * ready nodes from a queue and run them to the end (cachet__node_execute);
  * they report progress as messages (with a snapshot of the node's result)
- * and wake the scheduler through a pipe. The same pipe is what
+ * and wake the scheduler through a pipe (queue.c). The same pipe is what
  * cachet_run_cancel writes to, which makes cancelling async-signal-safe.
  *
  * Timers live in the scheduler too: command timeouts and the SIGTERM ->
  * SIGKILL escalation (it signals the process groups the workers spawned)
  * and reservation heartbeats.
  */
-#include "engine/internal.h"
+#include "engine/context.h"
+#include "engine/graph.h"
+#include "engine/queue.h"
+#include "engine/run.h"
+#include "engine/util.h"
 
 #include "util/alloc.h"
+#include "util/clock.h"
+#include "util/error.h"
 #include "util/os.h"
 #include "util/warning.h"
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#define DEFAULT_KILL_GRACE_MS 2000
-#define DEFAULT_HEARTBEAT_MS 10000
 /* The scheduler looks at its timers at least this often. */
 #define MAX_SLEEP_MS 1000
-
-void cachet__run_wake(cachet_run *run)
-{
-	int saved = errno;
-	char c = 'x';
-	/* a full pipe already wakes the scheduler: a failed write is fine */
-	ssize_t w = write(run->wake[1], &c, 1);
-	(void)w;
-	errno = saved;
-}
-
-/* cachet_run_cancel may run in a signal handler: only a lock-free atomic
- * is safe to store there. */
-_Static_assert(ATOMIC_BOOL_LOCK_FREE == 2, "cancelling needs a lock-free atomic_bool");
-
-void cachet_run_cancel(cachet_run *run)
-{
-	if (!run)
-		return;
-	atomic_store(&run->cancelled, true);
-	cachet__run_wake(run);
-}
-
-void cachet__run_post(cachet_run *run, size_t node, cachet_event_kind kind)
-{
-	pthread_mutex_lock(&run->lock);
-	if (run->n_msgs == run->cap_msgs) {
-		size_t cap = run->cap_msgs ? run->cap_msgs * 2 : 64;
-		run_msg *grown = cachet__reallocarray(run->msgs, cap, sizeof *grown);
-		if (!grown) {
-			/* Without memory the message cannot be queued. A FINISHED
-			 * must arrive (the run would never end): wait for the
-			 * scheduler to drain the queue and retry. */
-			pthread_mutex_unlock(&run->lock);
-			if (kind != CACHET_EVENT_NODE_FINISHED)
-				return;
-			for (;;) {
-				cachet__run_wake(run);
-				cachet__sleep_ms(10);
-				pthread_mutex_lock(&run->lock);
-				if (run->n_msgs < run->cap_msgs)
-					break;
-				pthread_mutex_unlock(&run->lock);
-			}
-		} else {
-			run->msgs = grown;
-			run->cap_msgs = cap;
-		}
-	}
-	run->msgs[run->n_msgs].node = node;
-	run->msgs[run->n_msgs].kind = kind;
-	run->msgs[run->n_msgs].snap = run->nodes[node].res;
-	run->n_msgs++;
-	pthread_mutex_unlock(&run->lock);
-	cachet__run_wake(run);
-}
 
 /* ---------------------------------------------------------------------- */
 /* Workers                                                                */
@@ -298,16 +247,6 @@ static void apply(cachet_run *run, const run_msg *m, size_t *stack, bool cancell
 	}
 }
 
-static size_t kill_grace(const cachet_run *run)
-{
-	return run->opts.kill_grace_ms ? run->opts.kill_grace_ms : DEFAULT_KILL_GRACE_MS;
-}
-
-int64_t cachet__heartbeat_ms(const cachet_run *run)
-{
-	return run->opts.heartbeat_ms > 0 ? run->opts.heartbeat_ms : DEFAULT_HEARTBEAT_MS;
-}
-
 /* Cancel: abort what has not started, signal what runs. */
 static void handle_cancel(cachet_run *run, size_t *stack)
 {
@@ -326,7 +265,7 @@ static void handle_cancel(cachet_run *run, size_t *stack)
 		n = &run->nodes[run->current[w]];
 		if (n->pid > 0 && !n->kill_at_ms) {
 			kill(-n->pid, SIGTERM);
-			n->kill_at_ms = now + (int64_t)kill_grace(run);
+			n->kill_at_ms = now + cachet__kill_grace_ms(run);
 		}
 	}
 	pthread_mutex_unlock(&run->lock);
@@ -357,7 +296,7 @@ static int64_t run_timers(cachet_run *run)
 				if (now >= n->deadline_ms) {
 					n->timed_out = true;
 					kill(-n->pid, SIGTERM);
-					n->kill_at_ms = now + (int64_t)kill_grace(run);
+					n->kill_at_ms = now + cachet__kill_grace_ms(run);
 				} else if (n->deadline_ms < next) {
 					next = n->deadline_ms;
 				}

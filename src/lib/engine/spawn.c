@@ -3,17 +3,22 @@
  * process), in the node's working directory, in its own process group (so
  * that a timeout or a cancel stops everything it started), standard
  * output and error to the node's log files, signals reset to their
- * defaults. The scheduler thread owns the clock: it signals the process
- * group on timeout or cancel (scheduler.c); this thread only waits.
+ * defaults. The caller owns the clock: through the request's callbacks it
+ * learns the child's pid (to signal its group on timeout or cancel) and
+ * says, once the child exited, whether it stopped it; this thread only
+ * waits. spawn.c knows nothing of runs or nodes.
  */
 #define _GNU_SOURCE /* posix_spawn_file_actions_addchdir_np */
-#include "engine/internal.h"
+#include "engine/spawn.h"
+
+#include "util/error.h"
 
 #include "util/alloc.h"
 #include "util/os.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +31,8 @@ extern char **environ;
 
 /* The environment: the inherited one without the names we set, then ours
  * (so that ours win whatever getenv an OS uses). */
-static int build_env(char ***out, char **extra, size_t n_extra, char **mine, size_t n_mine)
+static int build_env(char ***out, char *const *extra, size_t n_extra, char *const *mine,
+		     size_t n_mine)
 {
 	size_t n_env = 0, k = 0;
 	char **env;
@@ -142,16 +148,17 @@ static const char *signal_name(int sig)
 	}
 }
 
-int cachet__spawn_command(cachet_run *run, run_node *n, char *const *argv)
+int cachet__spawn(const cachet_spawn_request *req)
 {
-	const cachet_task *task = n->wn->task;
+	char *const *argv = req->argv;
+	const char *name = req->name;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, all;
-	char **env = NULL, *mine[3] = {NULL, NULL, NULL};
+	char **env = NULL;
 	siginfo_t si;
 	pid_t pid = -1;
-	bool timed_out, cancelled;
+	bool timed_out = false, cancelled = false;
 	int err, status = 0, rc = 0;
 
 	if (posix_spawn_file_actions_init(&fa) != 0)
@@ -160,26 +167,17 @@ int cachet__spawn_command(cachet_run *run, run_node *n, char *const *argv)
 		posix_spawn_file_actions_destroy(&fa);
 		return cachet__error_oom();
 	}
-	if (!(mine[0] = cachet__malloc(strlen(run->id) + 16)) ||
-	    !(mine[1] = cachet__malloc(strlen(n->res.name) + 16)) ||
-	    !(mine[2] = cachet__malloc(strlen(n->node_dir) + 32))) {
-		rc = CACHET_ENOMEM;
-		goto done;
-	}
-	sprintf(mine[0], "CACHET_RUN_ID=%s", run->id);
-	sprintf(mine[1], "CACHET_NODE=%s", n->res.name);
-	sprintf(mine[2], "CACHET_NODE_DIR=%s", n->node_dir);
-	if ((rc = build_env(&env, task->env, task->n_env, mine, 3)) < 0)
+	if ((rc = build_env(&env, req->env, req->n_env, req->own_env, req->n_own_env)) < 0)
 		goto done;
 
 	sigemptyset(&none);
 	sigfillset(&all);
 	if (posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) ||
-	    posix_spawn_file_actions_addopen(&fa, 1, n->stdout_path,
+	    posix_spawn_file_actions_addopen(&fa, 1, req->stdout_path,
 					     O_WRONLY | O_CREAT | O_TRUNC, 0600) ||
-	    posix_spawn_file_actions_addopen(&fa, 2, n->stderr_path,
+	    posix_spawn_file_actions_addopen(&fa, 2, req->stderr_path,
 					     O_WRONLY | O_CREAT | O_TRUNC, 0600) ||
-	    posix_spawn_file_actions_addchdir_np(&fa, n->work_dir) ||
+	    posix_spawn_file_actions_addchdir_np(&fa, req->cwd) ||
 	    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
 						    POSIX_SPAWN_SETSIGDEF) ||
 	    posix_spawnattr_setpgroup(&attr, 0) || posix_spawnattr_setsigmask(&attr, &none) ||
@@ -189,7 +187,7 @@ int cachet__spawn_command(cachet_run *run, run_node *n, char *const *argv)
 	}
 	if (!strchr(argv[0], '/') && !in_path(argv[0])) {
 		rc = cachet__error(CACHET_ENOTFOUND,
-				   "node '%s': command '%s' not found (looked in $PATH)", n->res.name,
+				   "node '%s': command '%s' not found (looked in $PATH)", name,
 				   argv[0]);
 		goto done;
 	}
@@ -201,7 +199,7 @@ int cachet__spawn_command(cachet_run *run, run_node *n, char *const *argv)
 		if (argv[0][0] == '/')
 			snprintf(buf, sizeof buf, "%s", argv[0]);
 		else
-			snprintf(buf, sizeof buf, "%s/%s", n->work_dir, argv[0]);
+			snprintf(buf, sizeof buf, "%s/%s", req->cwd, argv[0]);
 		if (stat(buf, &st) < 0)
 			e = errno;
 		else if (S_ISDIR(st.st_mode))
@@ -210,7 +208,7 @@ int cachet__spawn_command(cachet_run *run, run_node *n, char *const *argv)
 			e = errno;
 		if (e) {
 			rc = cachet__error(e == ENOENT ? CACHET_ENOTFOUND : CACHET_ERROR,
-					   "node '%s': cannot run '%s': %s", n->res.name, argv[0],
+					   "node '%s': cannot run '%s': %s", name, argv[0],
 					   cachet__strerror(e));
 			goto done;
 		}
@@ -220,73 +218,52 @@ int cachet__spawn_command(cachet_run *run, run_node *n, char *const *argv)
 		if (err == ENOENT && !strchr(argv[0], '/'))
 			rc = cachet__error(CACHET_ENOTFOUND,
 					   "node '%s': command '%s' not found (looked in $PATH)",
-					   n->res.name, argv[0]);
+					   name, argv[0]);
 		else
 			rc = cachet__error(err == ENOENT ? CACHET_ENOTFOUND : CACHET_ERROR,
-					   "node '%s': cannot run '%s': %s", n->res.name, argv[0],
+					   "node '%s': cannot run '%s': %s", name, argv[0],
 					   cachet__strerror(err));
 		pid = -1;
 		goto done;
 	}
 
-	/* hand the child to the scheduler's timers; a cancel that came
-	 * while spawning is acted on right here */
-	pthread_mutex_lock(&run->lock);
-	n->pid = pid;
-	n->deadline_ms = task->timeout_ms ? cachet__monotonic_ms() + (int64_t)task->timeout_ms : 0;
-	cancelled = run->cancelled;
-	if (cancelled && !n->kill_at_ms) {
-		kill(-pid, SIGTERM);
-		n->kill_at_ms = cachet__monotonic_ms() +
-				(run->opts.kill_grace_ms ? run->opts.kill_grace_ms : 2000);
-	}
-	pthread_mutex_unlock(&run->lock);
-	if (n->deadline_ms || cancelled)
-		cachet__run_wake(run); /* the scheduler recomputes its sleep */
-
+	/* the caller's timers may signal the child's group from now on */
+	req->on_started(pid, req->payload);
 	/* wait without reaping, so that the pid (and its group) stays ours
-	 * while the scheduler may still signal it */
+	 * while the caller may still signal it */
 	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
 		;
-	pthread_mutex_lock(&run->lock);
-	timed_out = n->timed_out;
-	cancelled = run->cancelled;
+	req->on_exited(pid, &timed_out, &cancelled, req->payload);
 	if (timed_out || cancelled)
 		kill(-pid, SIGKILL); /* whatever else it started */
-	n->pid = 0;
-	n->deadline_ms = 0;
-	n->kill_at_ms = 0;
-	pthread_mutex_unlock(&run->lock);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 
 	if (WIFEXITED(status))
-		n->res.exit_status = WEXITSTATUS(status);
+		*req->exit_status = WEXITSTATUS(status);
 	else if (WIFSIGNALED(status))
-		n->res.exit_status = -WTERMSIG(status);
+		*req->exit_status = -WTERMSIG(status);
 	if (cancelled) {
-		rc = cachet__error(CACHET_ERROR, "node '%s': cancelled", n->res.name);
+		rc = cachet__error(CACHET_ERROR, "node '%s': cancelled", name);
 	} else if (timed_out) {
-		rc = cachet__error(CACHET_ERROR, "node '%s': timed out after %llu ms", n->res.name,
-				   (unsigned long long)task->timeout_ms);
+		rc = cachet__error(CACHET_ERROR, "node '%s': timed out after %llu ms", name,
+				   (unsigned long long)req->timeout_ms);
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
 		char tail[256];
-		tail_line(tail, sizeof tail, n->stderr_path);
+		tail_line(tail, sizeof tail, req->stderr_path);
 		rc = cachet__error(CACHET_ERROR, "node '%s': '%s' exited with status %d%s%s",
-				   n->res.name, argv[0], WEXITSTATUS(status), *tail ? ": " : "",
+				   name, argv[0], WEXITSTATUS(status), *tail ? ": " : "",
 				   tail);
 	} else if (WIFSIGNALED(status)) {
 		char tail[256];
-		tail_line(tail, sizeof tail, n->stderr_path);
+		tail_line(tail, sizeof tail, req->stderr_path);
 		rc = cachet__error(CACHET_ERROR, "node '%s': '%s' was killed by %s (%d)%s%s",
-				   n->res.name, argv[0], signal_name(WTERMSIG(status)),
+				   name, argv[0], signal_name(WTERMSIG(status)),
 				   WTERMSIG(status), *tail ? ": " : "", tail);
 	}
 done:
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	cachet__free(env);
-	for (int i = 0; i < 3; i++)
-		cachet__free(mine[i]);
 	return rc;
 }

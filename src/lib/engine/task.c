@@ -3,9 +3,12 @@
  * implementation (a C function or an argv template). Reference counted,
  * so that nodes share them.
  */
-#include "engine/internal.h"
+#include "engine/task.h"
+#include "engine/util.h"
 
 #include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
 #include "util/version.h"
 
 #include <string.h>

@@ -3,7 +3,10 @@
  * "{{run.id}}", "{{{{" for a literal "{{". One parser serves checking a
  * template when a task is made and expanding it when a node runs.
  */
-#include "engine/internal.h"
+#include "engine/task.h"
+
+#include "util/buf.h"
+#include "util/error.h"
 
 #include <string.h>
 

@@ -3,10 +3,12 @@
  * workflow file's constants, a command's scalar outputs) and the
  * rendering of inputs into a command's arguments.
  */
-#include "engine/internal.h"
+#include "engine/text.h"
 
 #include "codec/json.h"
 #include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
 #include "util/os.h"
 #include "value/message.h"
 #include "value/schema.h"

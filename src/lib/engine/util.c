@@ -1,9 +1,10 @@
 /*
  * Small helpers of the engine: file:// URIs, string vectors.
  */
-#include "engine/internal.h"
+#include "engine/util.h"
 
 #include "util/alloc.h"
+#include "util/error.h"
 
 #include <string.h>
 

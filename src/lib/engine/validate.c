@@ -4,9 +4,14 @@
  * Every problem is collected (not only the first), each with the caller's
  * location token, so that a workflow file's author sees them all at once.
  */
-#include "engine/internal.h"
+#include "engine/graph.h"
+#include "engine/run.h"
+#include "engine/task.h"
+#include "engine/util.h"
 
 #include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
 
 #include <stdarg.h>
 #include <stdint.h>

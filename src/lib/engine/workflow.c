@@ -4,9 +4,12 @@
  * found through small hash maps so that a 10,000-node workflow builds in
  * linear time.
  */
-#include "engine/internal.h"
+#include "engine/graph.h"
+#include "engine/run.h"
+#include "engine/task.h"
 
 #include "util/alloc.h"
+#include "util/error.h"
 
 #include <string.h>
 

@@ -1,0 +1,28 @@
+/*
+ * Helpers the engine's files share: file URIs and string arrays (util.c),
+ * names that become paths (names.c).
+ */
+#ifndef CACHET_ENGINE_UTIL_H
+#define CACHET_ENGINE_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The local path a file:// URI names (a pointer into uri), or NULL. */
+const char *cachet__file_uri_path(const char *uri);
+
+/*
+ * Names that become path components (names.c): letters, digits, '_', '-'
+ * and '.', not starting with '.', 1 to CACHET__PATH_NAME_MAX bytes. False
+ * with *why ("it holds '/'") when name breaks the rule.
+ */
+#define CACHET__PATH_NAME_MAX 128
+bool cachet__path_name_check(const char *name, char *why, size_t size);
+/* name for a message: bytes outside printable ASCII as \xNN, cut after 60
+ * characters ("..."). size: at least 8. */
+void cachet__name_show(char *out, size_t size, const char *name);
+/* String array helpers. */
+int cachet__strv_copy(char ***out, size_t *n, const char *const *src, size_t count);
+void cachet__strv_free(char **v, size_t n);
+
+#endif
