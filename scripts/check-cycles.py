@@ -10,23 +10,13 @@ It reads `nm -A` of every object file: a defined symbol belongs to the file
 that defines it, an undefined one is a use by the file that names it. File
 A uses file B when A names a symbol B defines; each strongly connected
 component of more than one file in that graph is a cycle. Prints each cycle
-as its files and the symbols that tie them, and exits 1 when there is one
-not in ALLOWED below, 0 otherwise (2 on a usage error).
+as its files and the symbols that tie them, and exits 1 when there is one,
+0 otherwise (2 on a usage error).
 """
 
 import os
 import subprocess
 import sys
-
-# Cycles that remain, each a set of source files (relative to src/lib).
-# This list only shrinks: fix a cycle, then remove its entry.
-ALLOWED = [
-    # the store's copy helpers write through the store's writer, and the
-    # store copies in through them; store/ was being reworked (issue 9,
-    # section 3) when this check came, so it waits for that to land
-    {"store/copy.c", "store/store.c"},
-]
-
 
 def source_name(obj, root):
     """src/lib/engine/run.c.o -> engine/run.c"""
@@ -123,15 +113,12 @@ def main(argv):
             if g is not None and g != f:
                 graph[f].add(g)
                 why.setdefault((f, g), set()).add(name)
-    allowed = [set(c) for c in ALLOWED]
     bad = 0
     for comp in strongly_connected(graph):
         if len(comp) < 2:
             continue
-        known = set(comp) in allowed
-        if not known:
-            bad += 1
-        print(("allowed cycle: " if known else "cycle: ") + " ".join(comp))
+        bad += 1
+        print("cycle: " + " ".join(comp))
         members = set(comp)
         for f in comp:
             for g in sorted(graph[f] & members):

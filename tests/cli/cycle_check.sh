@@ -1,7 +1,6 @@
 # scripts/check-cycles.py itself: on object files compiled here from tiny C
 # files, it passes a graph without a loop, names each file cycle with the
-# symbols that tie it, goes through a longer loop, and lets the allow-list
-# pass.
+# symbols that tie it, and goes through a longer loop.
 . "$(dirname "$0")/lib/assert.sh"
 
 check=$CACHET_SRC/scripts/check-cycles.py
@@ -56,16 +55,6 @@ expect_out "cycle: key/a.c key/b.c key/c.c
 cycle: util/x.c util/y.c
   util/x.c -> util/y.c: y_fn
   util/y.c -> util/x.c: x_fn" "both cycles, each whole"
-
-# the allow-list: a listed cycle is shown but passes (this case uses the
-# list's store entry; when the list empties, it goes with it)
-obj allowed store/copy.c copy_fn store_fn
-obj allowed store/store.c store_fn copy_fn
-capture python3 "$check" allowed
-expect_status 0 "an allowed cycle passes"
-expect_out "allowed cycle: store/copy.c store/store.c
-  store/copy.c -> store/store.c: store_fn
-  store/store.c -> store/copy.c: copy_fn" "the allowed cycle, still shown"
 
 # usage errors
 mkdir empty

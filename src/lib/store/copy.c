@@ -332,3 +332,11 @@ done:
 	close(c.fd);
 	return rc;
 }
+
+/* The public put of a local file: a copy with no hashing. */
+int cachet_store_put_path(cachet_store *store, const char *uri, const char *local_path)
+{
+	char show[CACHET__SHOW_MAX];
+	return cachet__copy_in(NULL, store, uri, local_path,
+			       cachet__path_show(show, local_path, NULL), NULL, NULL);
+}

@@ -6,7 +6,6 @@
 #include "store/store.h"
 
 #include "cachet/home.h"
-#include "store/copy.h"
 #include "util/os.h"
 #include "util/fs.h"
 #include "store/uri.h"
@@ -293,13 +292,6 @@ fail:
 	cachet__free(buf);
 	cachet_store_writer_abort(w);
 	return rc;
-}
-
-int cachet_store_put_path(cachet_store *store, const char *uri, const char *local_path)
-{
-	char show[CACHET__SHOW_MAX];
-	return cachet__copy_in(NULL, store, uri, local_path,
-			       cachet__path_show(show, local_path, NULL), NULL, NULL);
 }
 
 int cachet_store_get_bytes(char **out, size_t *len, cachet_store *store, const char *uri)
