@@ -397,16 +397,24 @@ static void fresh_prefix_when_none_given(void **state)
 /* ---------------------------------------------------------------------- */
 /* Failures: a clear error, nothing visible                               */
 
-static void expect_offload_error(store_fx *f, const char *path, cachet_offload_kind kind,
-				 int code, const char *message)
+/* Offloading path fails with code and message, and the store stays empty. */
+static void expect_offload_error_with(store_fx *f, const char *path, cachet_offload_kind kind,
+				      const cachet_hash_options *opts, int code,
+				      const char *message)
 {
 	cachet_literal *lit = (cachet_literal *)1;
 	char *prefix = fresh_prefix(f);
-	assert_cachet_error(cachet_offload_path(&lit, f->store, prefix, path, kind, NULL, NULL),
+	assert_cachet_error(cachet_offload_path(&lit, f->store, prefix, path, kind, NULL, opts),
 			    code, message);
 	assert_null(lit);
 	cachet_free(prefix);
 	assert_store_empty(f);
+}
+
+static void expect_offload_error(store_fx *f, const char *path, cachet_offload_kind kind,
+				 int code, const char *message)
+{
+	expect_offload_error_with(f, path, kind, NULL, code, message);
 }
 
 static void wrong_kind_missing_and_special_files(void **state)
@@ -550,15 +558,8 @@ static void file_changed_while_read(void **state)
 	make_sample_dir(path);
 	truncate_target = "sub/b.txt";
 	opts.threads = 1;
-	cachet_literal *lit = (cachet_literal *)1;
-	char *prefix = fresh_prefix(f);
 	snprintf(msg, sizeof msg, "cannot read '%s/sub/b.txt': it changed while it was read", path);
-	assert_cachet_error(cachet_offload_path(&lit, f->store, prefix, path, CACHET_OFFLOAD_AUTO,
-						NULL, &opts),
-			    CACHET_EIO, msg);
-	assert_null(lit);
-	assert_store_empty(f);
-	cachet_free(prefix);
+	expect_offload_error_with(f, path, CACHET_OFFLOAD_AUTO, &opts, CACHET_EIO, msg);
 
 	truncate_target = NULL;
 	cachet__digest_set_hooks(NULL);
@@ -589,14 +590,7 @@ static void failing_file_among_threads(void **state)
 	for (int round = 0; round < 10; round++) {
 		snprintf(path, sizeof path, "%s/p.bin", dir);
 		write_file(path, bytes, len); /* whole again */
-		cachet_literal *lit = (cachet_literal *)1;
-		char *prefix = fresh_prefix(f);
-		assert_cachet_error(cachet_offload_path(&lit, f->store, prefix, dir,
-							CACHET_OFFLOAD_AUTO, NULL, &opts),
-				    CACHET_EIO, msg);
-		assert_null(lit);
-		assert_store_empty(f);
-		cachet_free(prefix);
+		expect_offload_error_with(f, dir, CACHET_OFFLOAD_AUTO, &opts, CACHET_EIO, msg);
 	}
 	truncate_target = NULL;
 	cachet__digest_set_hooks(NULL);
