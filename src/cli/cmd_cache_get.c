@@ -11,8 +11,7 @@
 #include <unistd.h>
 
 #define TASK_SYNOPSIS                                                                      \
-	TASK_ARGS_SYNOPSIS("                        ") "\n"                                 \
-	"                        [--home DIR] [--json]\n"
+	TASK_ARGS_SYNOPSIS("                        ") " [--home DIR] [--json]\n"
 
 static const char get_usage[] =
 	"usage: cachet cache get " TASK_SYNOPSIS
