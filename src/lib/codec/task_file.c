@@ -162,12 +162,14 @@ static int take_template(cachet_task_file *out, cachet__task_template *t, const 
 	if (empty != NULL)
 		return cachet__error(CACHET_EINVALID, "%s: the task's %s is empty", where, empty);
 
-	char *none = NULL;
+	/* without metadata, no cache version: "" */
+	char *no_version = NULL;
+	char **cache_version = md != NULL ? &md->discovery_version : &no_version;
 	if ((rc = take_string(&out->project, &id->project)) < 0 ||
 	    (rc = take_string(&out->domain, &id->domain)) < 0 ||
 	    (rc = take_string(&out->name, &id->name)) < 0 ||
 	    (rc = take_string(&out->version, &id->version)) < 0 ||
-	    (rc = take_string(&out->cache_version, md ? &md->discovery_version : &none)) < 0)
+	    (rc = take_string(&out->cache_version, cache_version)) < 0)
 		return rc;
 	if (md != NULL) {
 		out->ignore = md->cache_ignore_input_vars;
