@@ -5,6 +5,7 @@
  *   value.h   Flyte's typed values: Literal, LiteralType, TypedInterface
  *   codec.h   those values in protobuf wire format and protobuf JSON
  *   key.h     cache keys identical to Flyte's backend
+ *   task_file.h Flyte's task files (TaskTemplate, TaskSpec) and their keys
  *   digest.h  content hashes, the stat cache, hash methods
  *   home.h    the cachet home directory and its layout
  *   store.h   the store of offloaded data; offloading with hashing
@@ -19,6 +20,7 @@
 #include "cachet/value.h"
 #include "cachet/codec.h"
 #include "cachet/key.h"
+#include "cachet/task_file.h"
 #include "cachet/digest.h"
 #include "cachet/home.h"
 #include "cachet/store.h"

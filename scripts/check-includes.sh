@@ -25,6 +25,7 @@ layers="util value codec key digest store catalog engine workflow cli"
 interfaces="
 value/schema.h                the descriptor tables of the generic messages
 value/message.h               walks over any message (free, copy, compare)
+value/task_schema.h           Flyte's task messages, for the task-file reader
 codec/json.h                  JSON of one message, scalar and time text
 digest/digest_internal_api.h  hashers, stat cache and walk, for the store
 store/uri.h                   what a store URI is, for the catalog's references

@@ -18,10 +18,8 @@
 #include <string.h>
 
 static const char usage[] =
-	"usage: cachet cache explain --project P --domain D --name NAME --cache-version V\n"
-	"                            [--interface FILE] [--inputs FILE] [--ignore a,b]...\n"
-	"                            [--format json|pb] [--max-age DURATION]\n"
-	"                            [--home DIR] [--json]\n"
+	"usage: cachet cache explain " TASK_ARGS_SYNOPSIS("                            ") "\n"
+	"                            [--max-age DURATION] [--home DIR] [--json]\n"
 	"\n"
 	"Says whether the task's lookup would hit, and if not why: the inputs that\n"
 	"differ from the nearest cached entries of the task, a changed cache version\n"
@@ -48,16 +46,12 @@ static int parse_args(struct explain_args *args, int argc, char **argv)
 		{"max-age", required_argument, NULL, OPT_MAX_AGE},
 		{NULL, 0, NULL, 0},
 	};
-	int c, rc;
+	int c;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (task_args_is_option(c)) {
-			if ((rc = task_args_set(&args->task, "cache explain", c, optarg)) != CLI_OK)
-				return rc;
-			continue;
-		}
+	while ((c = task_args_next(&args->task, "cache explain", argc, argv, "h", options,
+				   NULL)) != -1) {
 		switch (c) {
 		case CACHE_OPT_HOME: args->home = optarg; break;
 		case CACHE_OPT_JSON: args->json = true; break;
@@ -70,17 +64,14 @@ static int parse_args(struct explain_args *args, int argc, char **argv)
 		case 'h':
 			fputs(usage, stdout);
 			return -1;
+		case TASK_ARGS_FAILED: return CLI_FAIL;
 		default:
 			cli_error("cache explain: unknown or incomplete option '%s'",
 				  argv[optind - 1]);
 			return cli_usage(usage);
 		}
 	}
-	if (optind < argc) {
-		cli_error("cache explain: unexpected argument '%s'", argv[optind]);
-		return cli_usage(usage);
-	}
-	return task_args_check(&args->task, "cache explain", usage, NULL, NULL);
+	return task_args_finish(&args->task, "cache explain", usage, argc, argv, NULL, NULL);
 }
 
 static const char *change_name(int change)
@@ -323,8 +314,8 @@ int cache_explain(int argc, char **argv)
 	lo.max_age_ms = args.max_age_ms;
 	lo.iface = tl.iface;
 	eo.lookup = &lo;
-	eo.ignore = (const char *const *)args.task.ignore;
-	eo.n_ignore = args.task.n_ignore;
+	eo.ignore = tl.ignore;
+	eo.n_ignore = tl.n_ignore;
 	if (cachet_catalog_explain(&ex, ctx.cat, &tl.key, tl.inputs, &eo) < 0) {
 		rc = cli_lib_error("cache explain");
 		goto done;

@@ -11,9 +11,7 @@
 #include <unistd.h>
 
 #define TASK_SYNOPSIS                                                                      \
-	"--project P --domain D --name NAME --cache-version V\n"                           \
-	"                        [--interface FILE] [--inputs FILE] [--ignore a,b]...\n"   \
-	"                        [--format json|pb] [--home DIR] [--json]\n"
+	TASK_ARGS_SYNOPSIS("                        ") " [--home DIR] [--json]\n"
 
 static const char get_usage[] =
 	"usage: cachet cache get " TASK_SYNOPSIS
@@ -86,12 +84,10 @@ static int parse_args(struct lookup_args *args, bool put, int argc, char **argv)
 	args->to = CACHET_FORMAT_JSON;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, put ? "h" : "ho:q", options, &idx)) != -1) {
-		if (task_args_is_option(c)) {
-			if ((rc = task_args_set(&args->task, cmd, c, optarg)) != CLI_OK)
-				return rc;
-			continue;
-		}
+	while ((c = task_args_next(&args->task, cmd, argc, argv, put ? "h" : "ho:q", options,
+				   &idx)) != -1) {
+		if (c == TASK_ARGS_FAILED)
+			return CLI_FAIL;
 		/* Each command takes only its own options of the shared table. */
 		bool get_only = c == OPT_MAX_AGE || c == OPT_TO || c == 'o' || c == 'q';
 		bool put_only = c == OPT_OUTPUTS || c == OPT_OVERWRITE || c == OPT_TASK_VERSION;
@@ -125,17 +121,13 @@ static int parse_args(struct lookup_args *args, bool put, int argc, char **argv)
 		default: return cache_bad_option(cmd, usage, options, -1, argv);
 		}
 	}
-	if (optind < argc) {
-		cli_error("%s: unexpected argument '%s'", cmd, argv[optind]);
-		return cli_usage(usage);
-	}
+	if ((rc = task_args_finish(&args->task, cmd, usage, argc, argv, put ? "--outputs" : NULL,
+				   args->outputs_path)) != CLI_OK)
+		return rc;
 	if (put && args->outputs_path == NULL) {
 		cli_error("%s: --outputs is required", cmd);
 		return cli_usage(usage);
 	}
-	if ((rc = task_args_check(&args->task, cmd, usage, put ? "--outputs" : NULL,
-				  args->outputs_path)) != CLI_OK)
-		return rc;
 	if (!put && args->to == CACHET_FORMAT_PB && args->output == NULL) {
 		if (args->json)
 			return cli_error("%s: --json prints JSON; write protobuf outputs with "
@@ -294,8 +286,8 @@ int cache_put(int argc, char **argv)
 	/* The input hashes are recorded so that `cache explain` can say
 	 * later which input made a lookup miss. */
 	po.inputs = tl.inputs ? tl.inputs : empty;
-	po.ignore = (const char *const *)args.task.ignore;
-	po.n_ignore = args.task.n_ignore;
+	po.ignore = tl.ignore;
+	po.n_ignore = tl.n_ignore;
 	/* With --interface, outputs that do not fit it are refused now,
 	 * rather than stored to fail every later lookup. Without it the
 	 * interface is empty, and only the key says so: no check. */

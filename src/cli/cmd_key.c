@@ -9,15 +9,10 @@
 #include <string.h>
 
 static const char usage[] =
-	"usage: cachet key --project P --domain D --name NAME --cache-version V\n"
-	"                  [--interface FILE] [--inputs FILE] [--ignore a,b]...\n"
-	"                  [--format json|pb] [--json]\n"
+	"usage: cachet key " TASK_ARGS_SYNOPSIS("                 ") " [--json]\n"
 	"\n"
-	"  --interface FILE  the task's TypedInterface (JSON or protobuf, '-' = stdin);\n"
-	"                    left out: an empty interface\n"
-	"  --inputs FILE     the task's inputs as a LiteralMap; left out: no inputs\n"
-	"  --ignore a,b      inputs left out of the key (may be repeated)\n"
-	"  --format F        the encoding of both files (default: detected)\n"
+	"Prints the task's cache key: its dataset and its tag.\n"
+	"\n" TASK_ARGS_HELP
 	"  --json            print one JSON object instead of two lines\n";
 
 struct key_args {
@@ -34,31 +29,23 @@ static int parse_args(struct key_args *args, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	int c, rc;
+	int c;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (task_args_is_option(c)) {
-			if ((rc = task_args_set(&args->task, "key", c, optarg)) != CLI_OK)
-				return rc;
-			continue;
-		}
+	while ((c = task_args_next(&args->task, "key", argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
 		case OPT_JSON: args->json = true; break;
 		case 'h':
 			fputs(usage, stdout);
 			return -1;
+		case TASK_ARGS_FAILED: return CLI_FAIL;
 		default:
 			cli_error("key: unknown or incomplete option '%s'", argv[optind - 1]);
 			return cli_usage(usage);
 		}
 	}
-	if (optind < argc) {
-		cli_error("key: unexpected argument '%s'", argv[optind]);
-		return cli_usage(usage);
-	}
-	return task_args_check(&args->task, "key", usage, NULL, NULL);
+	return task_args_finish(&args->task, "key", usage, argc, argv, NULL, NULL);
 }
 
 static int print_key(const cachet_cache_key *key, bool as_json)

@@ -31,6 +31,27 @@ run "${common[@]}" --inputs "$FIXTURES/inputs-1-2-3.json" --ignore 4,3
 expect_out "dataset  P/D/flyte_task-t/1.0.0-GKw-c0Pw-GKw-c0Pw
 tag      flyte_cached-$GQ" "ignore list with a name that is not an input"
 
+# --ignore repeated is the list: --ignore 4 --ignore 3 is --ignore 4,3.
+run "${common[@]}" --inputs "$FIXTURES/inputs-1-2-3.json" --ignore 4 --ignore 3
+expect_out "dataset  P/D/flyte_task-t/1.0.0-GKw-c0Pw-GKw-c0Pw
+tag      flyte_cached-$GQ" "--ignore repeated"
+
+# An input named "" (legal in Flyte) is ignored by an empty name: --ignore=,
+# --ignore '', or an empty piece of a list.
+printf '%s' '{"literals": {"1": {"scalar": {"primitive": {"integer": 1}}},
+              "2": {"scalar": {"primitive": {"integer": 2}}},
+              "": {"scalar": {"primitive": {"integer": 9}}}}}' >inputs-empty-name.json
+run "${common[@]}" --inputs inputs-empty-name.json
+expect_status 0 "an input named ''"
+[ "$(tail -n1 <<<"$out")" != "tag      flyte_cached-$GQ" ] || fail "input '' must change the tag"
+passed=$((passed + 1))
+for ignore in --ignore= "--ignore ''" "--ignore 3,,4" "--ignore 3 --ignore="; do
+	eval "args=($ignore)"
+	run "${common[@]}" --inputs inputs-empty-name.json "${args[@]}"
+	expect_out "dataset  P/D/flyte_task-t/1.0.0-GKw-c0Pw-GKw-c0Pw
+tag      flyte_cached-$GQ" "$ignore ignores the input named ''"
+done
+
 run "${common[@]}" --inputs "$FIXTURES/inputs-1-2-3.json"
 [ "$(tail -n1 <<<"$out")" != "tag      flyte_cached-$GQ" ] || fail "input 3 must change the tag"
 passed=$((passed + 1))

@@ -56,11 +56,16 @@ static void parse_task(int argc, char **argv)
 		rc = task_args_check(&ta, "key", "usage: key\n", "--outputs",
 				     optind < argc ? argv[optind] : NULL);
 	if (rc == CLI_OK)
-		FUZZ_CHECK(ta.project && ta.domain && ta.name && ta.cache_version,
-			   "task options checked without all four");
+		FUZZ_CHECK(ta.task_path != NULL ||
+				   (ta.project && ta.domain && ta.name && ta.cache_version),
+			   "task options checked without --task or all four");
+	if (rc == CLI_OK && ta.task_path != NULL)
+		FUZZ_CHECK(!ta.project && !ta.domain && !ta.name && !ta.cache_version &&
+				   !ta.interface_path,
+			   "task options checked with --task and what it stands for");
 	for (size_t i = 0; i < ta.n_ignore; i++)
-		FUZZ_CHECK(ta.ignore[i][0] != '\0' && strchr(ta.ignore[i], ',') == NULL,
-			   "--ignore kept an empty or unsplit name '%s'", ta.ignore[i]);
+		FUZZ_CHECK(strchr(ta.ignore[i], ',') == NULL, "--ignore kept an unsplit name '%s'",
+			   ta.ignore[i]);
 	task_args_dispose(&ta);
 }
 

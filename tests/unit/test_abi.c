@@ -753,6 +753,18 @@ static int call_key_options(unsigned int v)
 	return rc;
 }
 
+static int call_task_file_key_options(unsigned int v)
+{
+	cachet_key_options o = CACHET_KEY_OPTIONS_INIT;
+	cachet_task_file task = {0};
+	cachet_cache_key key = {0};
+
+	o.version = v;
+	int rc = cachet_task_file_key(&key, &task, NULL, &o);
+	cachet_cache_key_dispose(&key);
+	return rc;
+}
+
 static int call_hash_options(unsigned int v)
 {
 	cachet_hash_options o = CACHET_HASH_OPTIONS_INIT;
@@ -898,6 +910,7 @@ static const version_case cases[] = {
 	{"gc options", CACHET_GC_OPTIONS_VERSION, call_gc_options},
 	{"explain options", CACHET_EXPLAIN_OPTIONS_VERSION, call_explain_options},
 	{"key options", CACHET_KEY_OPTIONS_VERSION, call_key_options},
+	{"key options", CACHET_KEY_OPTIONS_VERSION, call_task_file_key_options},
 	{"hash options", CACHET_HASH_OPTIONS_VERSION, call_hash_options},
 	{"hash options", CACHET_HASH_OPTIONS_VERSION, call_offload_hash_options},
 	{"hash method", CACHET_HASH_METHOD_VERSION, call_hash_method},

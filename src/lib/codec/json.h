@@ -21,6 +21,16 @@
 int cachet__json_decode(const cachet__message_desc *d, void **out, const char *text,
 			size_t len);
 
+/*
+ * As cachet__json_decode, except that unknown field names of the n_open
+ * messages in open are skipped, as the wire decoder skips unknown fields,
+ * instead of refused. For messages that Flyte extends often (the task
+ * messages of value/task_schema.h); every other message, an interface
+ * inside a task included, keeps the strict rule.
+ */
+int cachet__json_decode_open(const cachet__message_desc *d, void **out, const char *text,
+			     size_t len, const cachet__message_desc *const *open, size_t n_open);
+
 /* Append the JSON form of msg (flags: CACHET_JSON_PRETTY from cachet/codec.h). */
 int cachet__json_encode(const cachet__message_desc *d, const void *msg, unsigned flags,
 			cachet_buf *out);

@@ -40,6 +40,9 @@
 typedef struct decoder {
 	bool ints_as_reals; /* the second pass described above */
 	cachet_buf scratch; /* decoded base64 */
+	/* messages whose unknown field names are skipped (cachet__json_decode_open) */
+	const cachet__message_desc *const *open;
+	size_t n_open;
 } decoder;
 
 /* A decoded field value before it is stored. Every member starts at
@@ -541,6 +544,15 @@ static bool is_ignored_field(const cachet__message_desc *d, const char *key)
 	return false;
 }
 
+/* Whether unknown field names of d are skipped rather than refused. */
+static bool is_open(const decoder *c, const cachet__message_desc *d)
+{
+	for (size_t i = 0; i < c->n_open; i++)
+		if (c->open[i] == d)
+			return true;
+	return false;
+}
+
 /* null means "not set", except for a google.protobuf.Value, whose null is
  * a value. */
 static bool takes_null(const cachet__field_desc *f)
@@ -596,7 +608,7 @@ static int decode_fields(decoder *c, const cachet__message_desc *d, json_t *j, v
 		char a[SHOWN_SIZE], b[SHOWN_SIZE];
 		const cachet__field_desc *f = cachet__field_by_name(d, key, strlen(key));
 		if (f == NULL) {
-			if (is_ignored_field(d, key))
+			if (is_ignored_field(d, key) || is_open(c, d))
 				continue;
 			quote(a, key, strlen(key));
 			return at_error(CACHET_EINVALID, at, "unknown field %s", a);
@@ -809,11 +821,17 @@ static json_t *parse(decoder *c, const char *text, size_t len, json_error_t *err
 int cachet__json_decode(const cachet__message_desc *d, void **out, const char *text,
 			size_t len)
 {
+	return cachet__json_decode_open(d, out, text, len, NULL, 0);
+}
+
+int cachet__json_decode_open(const cachet__message_desc *d, void **out, const char *text,
+			     size_t len, const cachet__message_desc *const *open, size_t n_open)
+{
 	*out = NULL;
 	if (text == NULL)
 		text = "";
 
-	decoder c = {false, CACHET_BUF_INIT};
+	decoder c = {.scratch = CACHET_BUF_INIT, .open = open, .n_open = n_open};
 	json_error_t err;
 	json_t *root;
 	size_t zeros = spell_negative_zeros(text, len, NULL);
