@@ -3,6 +3,7 @@
  * subcommand; opens the catalog of the cachet home for them.
  */
 #include "cmd_cache.h"
+#include "options.h"
 
 #include <errno.h>
 #include <string.h>
@@ -49,6 +50,17 @@ int cmd_cache(int argc, char **argv)
 		if (strcmp(argv[1], subcommands[i].name) == 0)
 			return subcommands[i].run(argc - 1, argv + 1);
 	return cli_error("cache: '%s' is not a subcommand; see 'cachet cache --help'", argv[1]);
+}
+
+int cache_common_option(void *payload, int opt, char *arg)
+{
+	struct cache_common_args *args = payload;
+
+	switch (opt) {
+	case CACHE_OPT_HOME: args->home = arg; return CLI_OK;
+	case CACHE_OPT_JSON: args->json = true; return CLI_OK;
+	default: return CLI_OPTION_REFUSED;
+	}
 }
 
 int cache_bad_option(const char *cmd, const char *usage, const struct option *options, int idx,

@@ -3,10 +3,10 @@
  * sha256sum prints digests, through the stat cache in the cachet home.
  */
 #include "cli.h"
+#include "options.h"
 #include "progress.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,48 +37,43 @@ struct hash_args {
 	int n_paths;
 };
 
+enum { OPT_JSON = 256, OPT_NO_STAT_CACHE, OPT_DIGEST, OPT_HOME };
+
+static const struct option options[] = {
+	{"json", no_argument, NULL, OPT_JSON},
+	{"no-stat-cache", no_argument, NULL, OPT_NO_STAT_CACHE},
+	{"digest", required_argument, NULL, OPT_DIGEST},
+	{"home", required_argument, NULL, OPT_HOME},
+	{"jobs", required_argument, NULL, 'j'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct cli_options spec = {"hash", usage, "hj:", options};
+
+static int on_option(void *payload, int opt, char *arg)
+{
+	struct hash_args *args = payload;
+
+	switch (opt) {
+	case OPT_JSON: args->json = true; break;
+	case OPT_NO_STAT_CACHE: args->no_stat_cache = true; break;
+	case OPT_DIGEST: return cli_parse_digest("hash", arg, &args->digest);
+	case OPT_HOME: args->home = arg; break;
+	case 'j': return cli_parse_jobs("hash", arg, &args->threads);
+	default: return CLI_OPTION_REFUSED;
+	}
+	return CLI_OK;
+}
+
 static int parse_args(struct hash_args *args, int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_NO_STAT_CACHE, OPT_DIGEST, OPT_HOME };
-	static const struct option options[] = {
-		{"json", no_argument, NULL, OPT_JSON},
-		{"no-stat-cache", no_argument, NULL, OPT_NO_STAT_CACHE},
-		{"digest", required_argument, NULL, OPT_DIGEST},
-		{"home", required_argument, NULL, OPT_HOME},
-		{"jobs", required_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	int c;
+	int rc = cli_parse_options(&spec, argc, argv, on_option, args);
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hj:", options, NULL)) != -1) {
-		switch (c) {
-		case OPT_JSON: args->json = true; break;
-		case OPT_NO_STAT_CACHE: args->no_stat_cache = true; break;
-		case OPT_DIGEST:
-			if (cachet_digest_parse(&args->digest, optarg) < 0)
-				return cli_error("hash: --digest must be sha256 or xxh128, not '%s'",
-						 optarg);
-			break;
-		case OPT_HOME: args->home = optarg; break;
-		case 'j':
-			if (cli_parse_jobs("hash", optarg, &args->threads) != CLI_OK)
-				return CLI_FAIL;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return -1;
-		default:
-			cli_error("hash: unknown or incomplete option '%s'", argv[optind - 1]);
-			return cli_usage(usage);
-		}
-	}
-	if (optind >= argc) {
-		cli_error("hash: no PATH given");
-		return cli_usage(usage);
-	}
+	if (rc != CLI_OK)
+		return rc;
+	if (optind >= argc)
+		return cli_usage_error(usage, "hash: no PATH given");
 	args->paths = argv + optind;
 	args->n_paths = argc - optind;
 	return CLI_OK;

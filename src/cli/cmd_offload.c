@@ -3,10 +3,10 @@
  * of the cachet home, hashing it on the way, and print its Literal.
  */
 #include "cli.h"
+#include "options.h"
 #include "progress.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,62 +55,54 @@ static int parse_kind(cachet_offload_kind *out, const char *text)
 	return 0;
 }
 
+enum { OPT_AS = 256, OPT_FORMAT, OPT_PREFIX, OPT_DIGEST, OPT_HOME, OPT_NO_STAT_CACHE };
+
+static const struct option options[] = {
+	{"as", required_argument, NULL, OPT_AS},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"prefix", required_argument, NULL, OPT_PREFIX},
+	{"digest", required_argument, NULL, OPT_DIGEST},
+	{"home", required_argument, NULL, OPT_HOME},
+	{"no-stat-cache", no_argument, NULL, OPT_NO_STAT_CACHE},
+	{"jobs", required_argument, NULL, 'j'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct cli_options spec = {"offload", usage, "hj:", options};
+
+static int on_option(void *payload, int opt, char *arg)
+{
+	struct offload_args *args = payload;
+
+	switch (opt) {
+	case OPT_AS:
+		if (parse_kind(&args->kind, arg) < 0)
+			return cli_error("offload: --as must be file, directory or dataset, not '%s'",
+					 arg);
+		break;
+	case OPT_FORMAT: args->format = arg; break;
+	case OPT_PREFIX: args->prefix = arg; break;
+	case OPT_DIGEST: return cli_parse_digest("offload", arg, &args->digest);
+	case OPT_HOME: args->home = arg; break;
+	case OPT_NO_STAT_CACHE: args->no_stat_cache = true; break;
+	case 'j': return cli_parse_jobs("offload", arg, &args->threads);
+	default: return CLI_OPTION_REFUSED;
+	}
+	return CLI_OK;
+}
+
 static int parse_args(struct offload_args *args, int argc, char **argv)
 {
-	enum { OPT_AS = 256, OPT_FORMAT, OPT_PREFIX, OPT_DIGEST, OPT_HOME, OPT_NO_STAT_CACHE };
-	static const struct option options[] = {
-		{"as", required_argument, NULL, OPT_AS},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"prefix", required_argument, NULL, OPT_PREFIX},
-		{"digest", required_argument, NULL, OPT_DIGEST},
-		{"home", required_argument, NULL, OPT_HOME},
-		{"no-stat-cache", no_argument, NULL, OPT_NO_STAT_CACHE},
-		{"jobs", required_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	int c;
+	int rc = cli_parse_options(&spec, argc, argv, on_option, args);
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hj:", options, NULL)) != -1) {
-		switch (c) {
-		case OPT_AS:
-			if (parse_kind(&args->kind, optarg) < 0)
-				return cli_error("offload: --as must be file, directory or dataset, "
-						 "not '%s'",
-						 optarg);
-			break;
-		case OPT_FORMAT: args->format = optarg; break;
-		case OPT_PREFIX: args->prefix = optarg; break;
-		case OPT_DIGEST:
-			if (cachet_digest_parse(&args->digest, optarg) < 0)
-				return cli_error("offload: --digest must be sha256 or xxh128, not "
-						 "'%s'",
-						 optarg);
-			break;
-		case OPT_HOME: args->home = optarg; break;
-		case OPT_NO_STAT_CACHE: args->no_stat_cache = true; break;
-		case 'j':
-			if (cli_parse_jobs("offload", optarg, &args->threads) != CLI_OK)
-				return CLI_FAIL;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return -1;
-		default:
-			cli_error("offload: unknown or incomplete option '%s'", argv[optind - 1]);
-			return cli_usage(usage);
-		}
-	}
-	if (optind >= argc) {
-		cli_error("offload: no PATH given");
-		return cli_usage(usage);
-	}
-	if (argc - optind > 1) {
-		cli_error("offload: one PATH at a time, got also '%s'", argv[optind + 1]);
-		return cli_usage(usage);
-	}
+	if (rc != CLI_OK)
+		return rc;
+	if (optind >= argc)
+		return cli_usage_error(usage, "offload: no PATH given");
+	if (argc - optind > 1)
+		return cli_usage_error(usage, "offload: one PATH at a time, got also '%s'",
+				       argv[optind + 1]);
 	args->path = argv[optind];
 	return CLI_OK;
 }
