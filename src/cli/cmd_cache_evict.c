@@ -203,11 +203,7 @@ static int print_evicted(const struct evict_args *args, const cachet_evict_resul
 	}
 	if (l->n > 0) {
 		table t;
-		table_init(&t, "lllr");
-		table_add(&t, "TASK");
-		table_add(&t, "VERSION");
-		table_add(&t, "TAG");
-		table_add(&t, "SIZE");
+		table_init(&t, "lllr", "TASK", "VERSION", "TAG", "SIZE", NULL);
 		for (size_t i = 0; i < l->n; i++) {
 			const cachet_catalog_entry *e = &l->entries[i];
 			char size[32];

@@ -96,14 +96,8 @@ static int print_table(const cachet_catalog_entries *list)
 	table t;
 	int rc;
 
-	table_init(&t, "lllllrr");
-	table_add(&t, "TASK");
-	table_add(&t, "VERSION");
-	table_add(&t, "TAG");
-	table_add(&t, "CREATED");
-	table_add(&t, "LAST HIT");
-	table_add(&t, "HITS");
-	table_add(&t, "SIZE");
+	table_init(&t, "lllllrr", "TASK", "VERSION", "TAG", "CREATED", "LAST HIT", "HITS", "SIZE",
+		   NULL);
 	for (size_t i = 0; i < list->n; i++) {
 		const cachet_catalog_entry *e = &list->entries[i];
 		char created[32], last[32], size[32];

@@ -50,14 +50,8 @@ static int print_table(const cachet_catalog_stats *stats)
 	table t;
 	int rc;
 
-	table_init(&t, "lrrrrrl");
-	table_add(&t, "TASK");
-	table_add(&t, "ENTRIES");
-	table_add(&t, "HITS");
-	table_add(&t, "MISSES");
-	table_add(&t, "HIT RATIO");
-	table_add(&t, "SIZE");
-	table_add(&t, "LAST HIT");
+	table_init(&t, "lrrrrrl", "TASK", "ENTRIES", "HITS", "MISSES", "HIT RATIO", "SIZE",
+		   "LAST HIT", NULL);
 	for (size_t i = 0; i < stats->n_tasks; i++)
 		add_row(&t, &stats->tasks[i]);
 	add_row(&t, &stats->total);

@@ -128,15 +128,8 @@ static int list_json(const cachet_run_records *list)
 static int list_text(const cachet_run_records *list)
 {
 	table t;
-	table_init(&t, "lllllrrr");
-	table_add(&t, "ID");
-	table_add(&t, "WORKFLOW");
-	table_add(&t, "STATUS");
-	table_add(&t, "STARTED");
-	table_add(&t, "DURATION");
-	table_add(&t, "NODES");
-	table_add(&t, "HITS");
-	table_add(&t, "FAILED");
+	table_init(&t, "lllllrrr", "ID", "WORKFLOW", "STATUS", "STARTED", "DURATION", "NODES",
+		   "HITS", "FAILED", NULL);
 	for (size_t i = 0; i < list->n; i++) {
 		const cachet_run_record *r = &list->items[i];
 		char when[40] = "-", dur[32] = "-";

@@ -104,12 +104,7 @@ int report_print_summary(FILE *out, const cachet_run_record *rec)
 	int rc;
 
 	print_headline(out, rec);
-	table_init(&t, "llllr");
-	table_add(&t, "NODE");
-	table_add(&t, "TASK");
-	table_add(&t, "STATUS");
-	table_add(&t, "CACHE");
-	table_add(&t, "DURATION");
+	table_init(&t, "llllr", "NODE", "TASK", "STATUS", "CACHE", "DURATION", NULL);
 	for (size_t i = 0; i < rec->n_nodes; i++) {
 		const cachet_node_result *n = &rec->nodes[i];
 		char dur[32] = "-";
