@@ -237,7 +237,8 @@ int cache_evict(int argc, char **argv)
 	rc = parse_args(&args, false, argc, argv);
 	if (rc != CLI_OK)
 		return rc < 0 ? CLI_OK : rc;
-	if ((rc = cache_open(&ctx, args.common.home, args.ev.dry_run ? CACHE_READ : CACHE_WRITE)) != CLI_OK)
+	if ((rc = cache_open(&ctx, args.common.home,
+			     args.ev.dry_run ? CACHE_READ : CACHE_WRITE)) != CLI_OK)
 		goto done;
 	if (args.version != NULL &&
 	    (rc = apply_version(&args.filter, ctx.cat, args.version)) != CLI_OK)

@@ -3,7 +3,7 @@
  * sha256sum prints digests, through the stat cache in the cachet home.
  */
 #include "cli.h"
-#include "options.h"
+#include "hash_options.h"
 #include "progress.h"
 
 #include <errno.h>
@@ -29,23 +29,17 @@ static const char usage[] =
 	"                    per core)\n";
 
 struct hash_args {
-	bool json, no_stat_cache;
-	cachet_digest digest;
-	const char *home;
-	unsigned threads;
+	struct hash_common_args common;
+	bool json;
 	char **paths;
 	int n_paths;
 };
 
-enum { OPT_JSON = 256, OPT_NO_STAT_CACHE, OPT_DIGEST, OPT_HOME };
+enum { OPT_JSON = HASH_OPT_FIRST_ };
 
 static const struct option options[] = {
 	{"json", no_argument, NULL, OPT_JSON},
-	{"no-stat-cache", no_argument, NULL, OPT_NO_STAT_CACHE},
-	{"digest", required_argument, NULL, OPT_DIGEST},
-	{"home", required_argument, NULL, OPT_HOME},
-	{"jobs", required_argument, NULL, 'j'},
-	{"help", no_argument, NULL, 'h'},
+	HASH_COMMON_OPTIONS,
 	{NULL, 0, NULL, 0},
 };
 
@@ -55,14 +49,9 @@ static int on_option(void *payload, int opt, char *arg)
 {
 	struct hash_args *args = payload;
 
-	switch (opt) {
-	case OPT_JSON: args->json = true; break;
-	case OPT_NO_STAT_CACHE: args->no_stat_cache = true; break;
-	case OPT_DIGEST: return cli_parse_digest("hash", arg, &args->digest);
-	case OPT_HOME: args->home = arg; break;
-	case 'j': return cli_parse_jobs("hash", arg, &args->threads);
-	default: return CLI_OPTION_REFUSED;
-	}
+	if (opt != OPT_JSON)
+		return hash_common_option(&args->common, opt, arg);
+	args->json = true;
 	return CLI_OK;
 }
 
@@ -102,7 +91,7 @@ static void print_line(const char *hash, const char *path)
 
 int cmd_hash(int argc, char **argv)
 {
-	struct hash_args args = {.digest = CACHET_DIGEST_SHA256};
+	struct hash_args args = {.common = HASH_ARGS_INIT("hash")};
 	cachet_hash_options opts = CACHET_HASH_OPTIONS_INIT;
 	cachet_stat_cache *sc = NULL;
 	json_t *results = NULL;
@@ -110,16 +99,11 @@ int cmd_hash(int argc, char **argv)
 
 	if (rc != CLI_OK)
 		return rc < 0 ? CLI_OK : rc;
-	if (!args.no_stat_cache)
-		sc = cli_open_stat_cache(args.home, "hashing");
+	sc = hash_common_apply(&opts, &args.common, args.common.home, "hashing");
 	if (args.json && (results = json_array()) == NULL) {
 		rc = cli_error("out of memory");
 		goto done;
 	}
-	opts.digest = args.digest;
-	opts.stat_cache = sc;
-	opts.threads = args.threads;
-	opts.progress = cli_progress_update;
 
 	for (int i = 0; i < args.n_paths; i++) {
 		const char *path = args.paths[i];

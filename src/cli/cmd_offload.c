@@ -3,7 +3,7 @@
  * of the cachet home, hashing it on the way, and print its Literal.
  */
 #include "cli.h"
-#include "options.h"
+#include "hash_options.h"
 #include "progress.h"
 
 #include <errno.h>
@@ -35,11 +35,9 @@ static const char usage[] =
 	"                    per core)\n";
 
 struct offload_args {
+	struct hash_common_args common;
 	cachet_offload_kind kind;
-	const char *format, *prefix, *home, *path;
-	cachet_digest digest;
-	unsigned threads;
-	bool no_stat_cache;
+	const char *format, *prefix, *path;
 };
 
 static int parse_kind(cachet_offload_kind *out, const char *text)
@@ -55,17 +53,13 @@ static int parse_kind(cachet_offload_kind *out, const char *text)
 	return 0;
 }
 
-enum { OPT_AS = 256, OPT_FORMAT, OPT_PREFIX, OPT_DIGEST, OPT_HOME, OPT_NO_STAT_CACHE };
+enum { OPT_AS = HASH_OPT_FIRST_, OPT_FORMAT, OPT_PREFIX };
 
 static const struct option options[] = {
 	{"as", required_argument, NULL, OPT_AS},
 	{"format", required_argument, NULL, OPT_FORMAT},
 	{"prefix", required_argument, NULL, OPT_PREFIX},
-	{"digest", required_argument, NULL, OPT_DIGEST},
-	{"home", required_argument, NULL, OPT_HOME},
-	{"no-stat-cache", no_argument, NULL, OPT_NO_STAT_CACHE},
-	{"jobs", required_argument, NULL, 'j'},
-	{"help", no_argument, NULL, 'h'},
+	HASH_COMMON_OPTIONS,
 	{NULL, 0, NULL, 0},
 };
 
@@ -83,11 +77,7 @@ static int on_option(void *payload, int opt, char *arg)
 		break;
 	case OPT_FORMAT: args->format = arg; break;
 	case OPT_PREFIX: args->prefix = arg; break;
-	case OPT_DIGEST: return cli_parse_digest("offload", arg, &args->digest);
-	case OPT_HOME: args->home = arg; break;
-	case OPT_NO_STAT_CACHE: args->no_stat_cache = true; break;
-	case 'j': return cli_parse_jobs("offload", arg, &args->threads);
-	default: return CLI_OPTION_REFUSED;
+	default: return hash_common_option(&args->common, opt, arg);
 	}
 	return CLI_OK;
 }
@@ -109,7 +99,7 @@ static int parse_args(struct offload_args *args, int argc, char **argv)
 
 int cmd_offload(int argc, char **argv)
 {
-	struct offload_args args = {.kind = CACHET_OFFLOAD_AUTO, .digest = CACHET_DIGEST_SHA256};
+	struct offload_args args = {.common = HASH_ARGS_INIT("offload"), .kind = CACHET_OFFLOAD_AUTO};
 	cachet_hash_options opts = CACHET_HASH_OPTIONS_INIT;
 	cachet_store *store = NULL;
 	cachet_stat_cache *sc = NULL;
@@ -121,16 +111,12 @@ int cmd_offload(int argc, char **argv)
 
 	if (rc != CLI_OK)
 		return rc < 0 ? CLI_OK : rc;
-	if (cachet_home_resolve(&home, args.home) < 0 || cachet_store_open_home(&store, home) < 0) {
+	if (cachet_home_resolve(&home, args.common.home) < 0 ||
+	    cachet_store_open_home(&store, home) < 0) {
 		rc = cli_lib_error(NULL);
 		goto done;
 	}
-	if (!args.no_stat_cache)
-		sc = cli_open_stat_cache(home, "offloading");
-	opts.stat_cache = sc;
-	opts.digest = args.digest;
-	opts.threads = args.threads;
-	opts.progress = cli_progress_update;
+	sc = hash_common_apply(&opts, &args.common, home, "offloading");
 	opts.progress_payload = bar = cli_progress_new(args.path);
 	int orc = cachet_offload_path(&lit, store, args.prefix, args.path, args.kind, args.format,
 				      &opts);
