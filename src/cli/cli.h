@@ -13,7 +13,9 @@
 enum {
 	CLI_OK = 0,
 	CLI_NO = 1,
-	CLI_FAIL = 2
+	CLI_FAIL = 2,
+	/* not an exit status: a command answered --help; it exits CLI_OK */
+	CLI_HELP = -1
 };
 
 /* A command: argv[0] is the command's name. Returns an exit status. */
@@ -40,6 +42,9 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_lib_error(const char *prefix);
 /* Print a usage message on stderr; returns CLI_FAIL. */
 int cli_usage(const char *usage);
+/* Print "cachet: <message>", then the usage, on stderr; returns CLI_FAIL. */
+int cli_usage_error(const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* How to name a path in messages: "<stdin>" for "-". NULL stays NULL. */
 const char *cli_display_name(const char *path);
@@ -55,6 +60,11 @@ int cli_read_file(const char *path, char **data, size_t *len);
  */
 int cli_write_file(const char *path, const void *data, size_t len);
 
+/* Load a workflow file, printing every problem on its own line as
+ * "cachet: <where>: <what>" (where: the path when the problem has no
+ * place of its own); CLI_FAIL then. */
+int cli_load_workflow(cachet_workflow **wf, const char *path);
+
 /* The warning handler of the whole tool: "cachet: warning: <message>". */
 void cli_print_warning(const char *message, void *payload);
 
@@ -68,6 +78,10 @@ void cli_print_warning(const char *message, void *payload);
  * text is not such a number.
  */
 int cli_parse_jobs(const char *command, const char *text, unsigned *out);
+
+/* Parse --digest's value, "sha256" or "xxh128", for every command that
+ * takes it; prints the error naming command and returns CLI_FAIL. */
+int cli_parse_digest(const char *command, const char *text, cachet_digest *out);
 
 /*
  * The stat cache of the cachet home (home_dir, else $CACHET_HOME, ...), or

@@ -3,18 +3,14 @@
  * subcommand; opens the catalog of the cachet home for them.
  */
 #include "cmd_cache.h"
+#include "dispatch.h"
+#include "options.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 
-struct subcommand {
-	const char *name;
-	cli_command_fn run;
-	const char *summary;
-};
-
-static const struct subcommand subcommands[] = {
+static const struct cli_command subcommands[] = {
 	{"get", cache_get, "print a task's cached outputs; exit 1 on a miss"},
 	{"put", cache_put, "store a task's outputs under its key"},
 	{"explain", cache_explain, "say why a task's lookup hits or misses"},
@@ -25,30 +21,33 @@ static const struct subcommand subcommands[] = {
 	{"stats", cache_stats, "hits, misses and sizes per task"},
 };
 
-static void print_help(FILE *out)
-{
-	fprintf(out, "usage: cachet cache <subcommand> [options]\n\nsubcommands:\n");
-	for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
-		fprintf(out, "  %-8s %s\n", subcommands[i].name, subcommands[i].summary);
-	fprintf(out, "\nEvery subcommand takes --home DIR and --json; run 'cachet cache "
-		     "<subcommand> --help' for its options.\n");
-}
+static const struct cli_command_table table = {
+	.header = "usage: cachet cache <subcommand> [options]\n\nsubcommands:\n",
+	.footer = "\nEvery subcommand takes --home DIR and --json; run 'cachet cache "
+		  "<subcommand> --help' for its options.\n",
+	.name_width = 8,
+	.commands = subcommands,
+	.n_commands = sizeof subcommands / sizeof subcommands[0],
+};
 
 int cmd_cache(int argc, char **argv)
 {
-	if (argc < 2) {
-		print_help(stderr);
-		return CLI_FAIL;
+	int rc = cli_dispatch(&table, argc, argv);
+
+	if (rc == CLI_NOT_A_COMMAND)
+		rc = cli_error("cache: '%s' is not a subcommand; see 'cachet cache --help'", argv[1]);
+	return rc;
+}
+
+int cache_common_option(void *payload, int opt, char *arg)
+{
+	struct cache_common_args *args = payload;
+
+	switch (opt) {
+	case CACHE_OPT_HOME: args->home = arg; return CLI_OK;
+	case CACHE_OPT_JSON: args->json = true; return CLI_OK;
+	default: return CLI_OPTION_REFUSED;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
-		print_help(stdout);
-		return CLI_OK;
-	}
-	for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
-		if (strcmp(argv[1], subcommands[i].name) == 0)
-			return subcommands[i].run(argc - 1, argv + 1);
-	return cli_error("cache: '%s' is not a subcommand; see 'cachet cache --help'", argv[1]);
 }
 
 int cache_bad_option(const char *cmd, const char *usage, const struct option *options, int idx,

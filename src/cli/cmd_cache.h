@@ -24,6 +24,17 @@ enum {
 	{"json", no_argument, NULL, CACHE_OPT_JSON},                                       \
 	{"help", no_argument, NULL, 'h'}
 
+/* What CACHE_COMMON_OPTIONS set. */
+struct cache_common_args {
+	const char *home; /* --home, NULL for the default home */
+	bool json;        /* --json */
+};
+
+/* The option handler (options.h) of CACHE_COMMON_OPTIONS: args is a
+ * struct cache_common_args; CLI_OPTION_REFUSED for any other option. A
+ * subcommand's own handler ends in it. */
+int cache_common_option(void *args, int opt, char *arg);
+
 #define CACHE_HOME_HELP                                                                    \
 	"  --home DIR        the cachet home, which holds catalog.db and the store\n"      \
 	"                    (default: $CACHET_HOME, else ${XDG_CACHE_HOME:-~/.cache}/cachet)\n"

@@ -3,6 +3,7 @@
  * data that no entry references any more.
  */
 #include "cmd_cache.h"
+#include "options.h"
 #include "table.h"
 
 static const char evict_usage[] =
@@ -59,105 +60,95 @@ enum {
 };
 
 struct evict_args {
-	const char *home;
-	bool json;
+	struct cache_common_args common;
+	bool is_gc; /* gc's options, not evict's */
 	cachet_evict_options ev;
 	cachet_catalog_filter filter; /* ev.filter */
 	const char *version;
 	cachet_gc_options gc;
 };
 
+static const struct option options[] = {
+	CACHE_COMMON_OPTIONS,
+	{"tag", required_argument, NULL, OPT_TAG},
+	{"artifact", required_argument, NULL, OPT_ARTIFACT},
+	{"task", required_argument, NULL, OPT_TASK},
+	{"version", required_argument, NULL, OPT_VERSION},
+	{"project", required_argument, NULL, OPT_PROJECT},
+	{"domain", required_argument, NULL, OPT_DOMAIN},
+	{"older-than", required_argument, NULL, OPT_OLDER_THAN},
+	{"unused-for", required_argument, NULL, OPT_UNUSED_FOR},
+	{"max-size", required_argument, NULL, OPT_MAX_SIZE},
+	{"all", no_argument, NULL, OPT_ALL},
+	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	{"grace", required_argument, NULL, OPT_GRACE},
+	{NULL, 0, NULL, 0},
+};
+
+static int parse_duration(int64_t *ms, const char *cmd, const char *option, const char *text)
+{
+	if (cache_parse_duration(ms, text) < 0)
+		return cli_error("%s: %s must be a duration such as 90s, 12h or 7d, not '%s'", cmd,
+				 option, text);
+	return CLI_OK;
+}
+
+static int on_option(void *payload, int opt, char *arg)
+{
+	struct evict_args *args = payload;
+	const char *cmd = args->is_gc ? "cache gc" : "cache evict";
+	cachet_catalog_filter *f = &args->filter;
+
+	/* gc takes --grace and --dry-run; evict all but --grace. */
+	if (opt >= CACHE_OPT_FIRST_ && opt != OPT_DRY_RUN && (opt == OPT_GRACE) != args->is_gc)
+		return CLI_OPTION_REFUSED;
+	switch (opt) {
+	case OPT_TAG: f->tag = arg; break;
+	case OPT_ARTIFACT: f->artifact_id = arg; break;
+	case OPT_TASK: f->task = arg; break;
+	case OPT_VERSION: args->version = arg; break;
+	case OPT_PROJECT: f->project = arg; break;
+	case OPT_DOMAIN: f->domain = arg; break;
+	case OPT_OLDER_THAN:
+		return parse_duration(&args->ev.older_than_ms, cmd, "--older-than", arg);
+	case OPT_UNUSED_FOR:
+		return parse_duration(&args->ev.unused_for_ms, cmd, "--unused-for", arg);
+	case OPT_GRACE: return parse_duration(&args->gc.grace_ms, cmd, "--grace", arg);
+	case OPT_MAX_SIZE:
+		if (cache_parse_size(&args->ev.max_bytes, arg) < 0)
+			return cli_error("%s: --max-size must be a size such as 500M, 2G or "
+					 "1048576, not '%s'",
+					 cmd, arg);
+		args->ev.size_limit = true;
+		break;
+	case OPT_ALL: args->ev.all = true; break;
+	case OPT_DRY_RUN: args->ev.dry_run = args->gc.dry_run = true; break;
+	default: return cache_common_option(&args->common, opt, arg);
+	}
+	return CLI_OK;
+}
+
 static int parse_args(struct evict_args *args, bool gc, int argc, char **argv)
 {
-	static const struct option options[] = {
-		CACHE_COMMON_OPTIONS,
-		{"tag", required_argument, NULL, OPT_TAG},
-		{"artifact", required_argument, NULL, OPT_ARTIFACT},
-		{"task", required_argument, NULL, OPT_TASK},
-		{"version", required_argument, NULL, OPT_VERSION},
-		{"project", required_argument, NULL, OPT_PROJECT},
-		{"domain", required_argument, NULL, OPT_DOMAIN},
-		{"older-than", required_argument, NULL, OPT_OLDER_THAN},
-		{"unused-for", required_argument, NULL, OPT_UNUSED_FOR},
-		{"max-size", required_argument, NULL, OPT_MAX_SIZE},
-		{"all", no_argument, NULL, OPT_ALL},
-		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
-		{"grace", required_argument, NULL, OPT_GRACE},
-		{NULL, 0, NULL, 0},
-	};
-	const char *cmd = gc ? "cache gc" : "cache evict";
-	const char *usage = gc ? gc_usage : evict_usage;
+	const struct cli_options spec = {gc ? "cache gc" : "cache evict",
+					 gc ? gc_usage : evict_usage, "h", options};
 	cachet_catalog_filter *f = &args->filter;
-	int64_t *duration = NULL;
-	const char *duration_option = NULL;
-	int c, idx = -1;
+	int rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", options, &idx)) != -1) {
-		/* gc takes --grace and --dry-run; evict all but --grace. */
-		if (c >= CACHE_OPT_FIRST_ && c != OPT_DRY_RUN && (c == OPT_GRACE) != gc)
-			return cache_bad_option(cmd, usage, options, idx, argv);
-		idx = -1;
-		switch (c) {
-		case CACHE_OPT_HOME: args->home = optarg; break;
-		case CACHE_OPT_JSON: args->json = true; break;
-		case OPT_TAG: f->tag = optarg; break;
-		case OPT_ARTIFACT: f->artifact_id = optarg; break;
-		case OPT_TASK: f->task = optarg; break;
-		case OPT_VERSION: args->version = optarg; break;
-		case OPT_PROJECT: f->project = optarg; break;
-		case OPT_DOMAIN: f->domain = optarg; break;
-		case OPT_OLDER_THAN:
-			duration = &args->ev.older_than_ms;
-			duration_option = "--older-than";
-			break;
-		case OPT_UNUSED_FOR:
-			duration = &args->ev.unused_for_ms;
-			duration_option = "--unused-for";
-			break;
-		case OPT_GRACE:
-			duration = &args->gc.grace_ms;
-			duration_option = "--grace";
-			break;
-		case OPT_MAX_SIZE:
-			if (cache_parse_size(&args->ev.max_bytes, optarg) < 0)
-				return cli_error("%s: --max-size must be a size such as 500M, 2G or "
-						 "1048576, not '%s'",
-						 cmd, optarg);
-			args->ev.size_limit = true;
-			break;
-		case OPT_ALL: args->ev.all = true; break;
-		case OPT_DRY_RUN: args->ev.dry_run = args->gc.dry_run = true; break;
-		case 'h':
-			fputs(usage, stdout);
-			return -1;
-		default: return cache_bad_option(cmd, usage, options, -1, argv);
-		}
-		if (duration != NULL) {
-			if (cache_parse_duration(duration, optarg) < 0)
-				return cli_error("%s: %s must be a duration such as 90s, 12h or 7d, "
-						 "not '%s'",
-						 cmd, duration_option, optarg);
-			duration = NULL;
-		}
-	}
-	if (optind < argc) {
-		cli_error("%s: unexpected argument '%s'", cmd, argv[optind]);
-		return cli_usage(usage);
-	}
-	if (gc)
-		return CLI_OK;
+	args->is_gc = gc;
+	if ((rc = cli_parse_options(&spec, argc, argv, on_option, args)) != CLI_OK)
+		return rc;
+	if ((rc = cli_no_more_operands(&spec, argc, argv)) != CLI_OK || gc)
+		return rc;
 	if (args->version != NULL && f->task == NULL)
-		return cli_error("%s: --version needs --task", cmd);
+		return cli_error("%s: --version needs --task", spec.command);
 	if (!f->tag && !f->artifact_id && !f->task && !f->project && !f->domain &&
 	    !args->ev.older_than_ms && !args->ev.unused_for_ms && !args->ev.size_limit &&
-	    !args->ev.all) {
-		cli_error("%s: say what to evict: --tag, --artifact, --task, --older-than, "
-			  "--unused-for, --max-size or --all",
-			  cmd);
-		return cli_usage(usage);
-	}
+	    !args->ev.all)
+		return cli_usage_error(spec.usage,
+				       "%s: say what to evict: --tag, --artifact, --task, "
+				       "--older-than, --unused-for, --max-size or --all",
+				       spec.command);
 	return CLI_OK;
 }
 
@@ -194,7 +185,7 @@ static int print_evicted(const struct evict_args *args, const cachet_evict_resul
 	char bytes[32], remaining[32];
 	int rc = CLI_OK;
 
-	if (args->json) {
+	if (args->common.json) {
 		json_t *list = json_array();
 		json_t *obj = list ? json_pack("{s:b, s:s, s:o, s:I, s:I}", "dry_run",
 					       args->ev.dry_run, "reason",
@@ -212,11 +203,7 @@ static int print_evicted(const struct evict_args *args, const cachet_evict_resul
 	}
 	if (l->n > 0) {
 		table t;
-		table_init(&t, "lllr");
-		table_add(&t, "TASK");
-		table_add(&t, "VERSION");
-		table_add(&t, "TAG");
-		table_add(&t, "SIZE");
+		table_init(&t, "lllr", "TASK", "VERSION", "TAG", "SIZE", NULL);
 		for (size_t i = 0; i < l->n; i++) {
 			const cachet_catalog_entry *e = &l->entries[i];
 			char size[32];
@@ -250,7 +237,8 @@ int cache_evict(int argc, char **argv)
 	rc = parse_args(&args, false, argc, argv);
 	if (rc != CLI_OK)
 		return rc < 0 ? CLI_OK : rc;
-	if ((rc = cache_open(&ctx, args.home, args.ev.dry_run ? CACHE_READ : CACHE_WRITE)) != CLI_OK)
+	if ((rc = cache_open(&ctx, args.common.home,
+			     args.ev.dry_run ? CACHE_READ : CACHE_WRITE)) != CLI_OK)
 		goto done;
 	if (args.version != NULL &&
 	    (rc = apply_version(&args.filter, ctx.cat, args.version)) != CLI_OK)
@@ -272,7 +260,7 @@ static int print_gc(const struct evict_args *args, const cachet_gc_result *res)
 	char bytes[32];
 	int rc = CLI_OK;
 
-	if (args->json) {
+	if (args->common.json) {
 		json_t *deleted = json_array();
 		json_t *obj = deleted ? json_pack("{s:b, s:o, s:I, s:I, s:I, s:I}", "dry_run",
 						  args->gc.dry_run, "deleted", deleted, "bytes",
@@ -317,7 +305,7 @@ int cache_gc(int argc, char **argv)
 
 	if (rc != CLI_OK)
 		return rc < 0 ? CLI_OK : rc;
-	if ((rc = cache_open(&ctx, args.home, CACHE_WRITE)) != CLI_OK)
+	if ((rc = cache_open(&ctx, args.common.home, CACHE_WRITE)) != CLI_OK)
 		goto done;
 	if (cachet_catalog_gc(&res, ctx.cat, &args.gc) < 0)
 		rc = cli_lib_error("cache gc");

@@ -2,6 +2,7 @@
  * cachet cache ls / show: the cached entries, as a table or one by one.
  */
 #include "cmd_cache.h"
+#include "options.h"
 #include "table.h"
 
 #include <errno.h>
@@ -32,55 +33,48 @@ static const char show_usage[] =
 enum { OPT_TASK = CACHE_OPT_FIRST_, OPT_PROJECT, OPT_DOMAIN };
 
 struct ls_args {
-	const char *home;
-	bool json;
+	struct cache_common_args common; /* first: show's handler takes the whole */
 	cachet_catalog_filter filter;
 	const char *what; /* show */
 };
 
-static int parse_args(struct ls_args *args, bool show, int argc, char **argv)
-{
-	static const struct option options[] = {
-		CACHE_COMMON_OPTIONS,
-		{"task", required_argument, NULL, OPT_TASK},
-		{"project", required_argument, NULL, OPT_PROJECT},
-		{"domain", required_argument, NULL, OPT_DOMAIN},
-		{NULL, 0, NULL, 0},
-	};
-	const char *cmd = show ? "cache show" : "cache ls";
-	const char *usage = show ? show_usage : ls_usage;
-	int c, idx = -1;
+static const struct option options[] = {
+	CACHE_COMMON_OPTIONS,
+	{"task", required_argument, NULL, OPT_TASK},
+	{"project", required_argument, NULL, OPT_PROJECT},
+	{"domain", required_argument, NULL, OPT_DOMAIN},
+	{NULL, 0, NULL, 0},
+};
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", options, &idx)) != -1) {
-		if (show && c >= CACHE_OPT_FIRST_)
-			return cache_bad_option(cmd, usage, options, idx, argv);
-		idx = -1;
-		switch (c) {
-		case CACHE_OPT_HOME: args->home = optarg; break;
-		case CACHE_OPT_JSON: args->json = true; break;
-		case OPT_TASK: args->filter.task = optarg; break;
-		case OPT_PROJECT: args->filter.project = optarg; break;
-		case OPT_DOMAIN: args->filter.domain = optarg; break;
-		case 'h':
-			fputs(usage, stdout);
-			return -1;
-		default: return cache_bad_option(cmd, usage, options, -1, argv);
-		}
-	}
-	if (show) {
-		if (optind >= argc) {
-			cli_error("%s: no TAG or ARTIFACT-ID given", cmd);
-			return cli_usage(usage);
-		}
-		args->what = argv[optind++];
-	}
-	if (optind < argc) {
-		cli_error("%s: unexpected argument '%s'", cmd, argv[optind]);
-		return cli_usage(usage);
+static int on_ls_option(void *payload, int opt, char *arg)
+{
+	struct ls_args *args = payload;
+
+	switch (opt) {
+	case OPT_TASK: args->filter.task = arg; break;
+	case OPT_PROJECT: args->filter.project = arg; break;
+	case OPT_DOMAIN: args->filter.domain = arg; break;
+	default: return cache_common_option(&args->common, opt, arg);
 	}
 	return CLI_OK;
+}
+
+static int parse_args(struct ls_args *args, bool show, int argc, char **argv)
+{
+	const struct cli_options spec = {show ? "cache show" : "cache ls",
+					 show ? show_usage : ls_usage, "h", options};
+	/* show takes the common options only */
+	int rc = cli_parse_options(&spec, argc, argv, show ? cache_common_option : on_ls_option,
+				   args);
+
+	if (rc != CLI_OK)
+		return rc;
+	if (show) {
+		if (optind >= argc)
+			return cli_usage_error(spec.usage, "cache show: no TAG or ARTIFACT-ID given");
+		args->what = argv[optind++];
+	}
+	return cli_no_more_operands(&spec, argc, argv);
 }
 
 static int print_entries_json(const cachet_catalog_entries *list, unsigned flags)
@@ -102,14 +96,8 @@ static int print_table(const cachet_catalog_entries *list)
 	table t;
 	int rc;
 
-	table_init(&t, "lllllrr");
-	table_add(&t, "TASK");
-	table_add(&t, "VERSION");
-	table_add(&t, "TAG");
-	table_add(&t, "CREATED");
-	table_add(&t, "LAST HIT");
-	table_add(&t, "HITS");
-	table_add(&t, "SIZE");
+	table_init(&t, "lllllrr", "TASK", "VERSION", "TAG", "CREATED", "LAST HIT", "HITS", "SIZE",
+		   NULL);
 	for (size_t i = 0; i < list->n; i++) {
 		const cachet_catalog_entry *e = &list->entries[i];
 		char created[32], last[32], size[32];
@@ -138,13 +126,13 @@ int cache_ls(int argc, char **argv)
 
 	if (rc != CLI_OK)
 		return rc < 0 ? CLI_OK : rc;
-	if ((rc = cache_open(&ctx, args.home, CACHE_READ)) != CLI_OK)
+	if ((rc = cache_open(&ctx, args.common.home, CACHE_READ)) != CLI_OK)
 		goto done;
 	if (cachet_catalog_list(&list, ctx.cat, &args.filter, 0) < 0) {
 		rc = cli_lib_error("cache ls");
 		goto done;
 	}
-	rc = args.json ? print_entries_json(&list, 0) : print_table(&list);
+	rc = args.common.json ? print_entries_json(&list, 0) : print_table(&list);
 done:
 	cachet_catalog_entries_dispose(&list);
 	cache_close(&ctx);
@@ -226,7 +214,7 @@ int cache_show(int argc, char **argv)
 
 	if (rc != CLI_OK)
 		return rc < 0 ? CLI_OK : rc;
-	if ((rc = cache_open(&ctx, args.home, CACHE_READ)) != CLI_OK)
+	if ((rc = cache_open(&ctx, args.common.home, CACHE_READ)) != CLI_OK)
 		goto done;
 	/* A tag first (tags all start "flyte_cached-"), then an artifact id. */
 	args.filter.tag = args.what;
@@ -241,7 +229,7 @@ int cache_show(int argc, char **argv)
 		rc = cli_lib_error("cache show");
 		goto done;
 	}
-	if (args.json) {
+	if (args.common.json) {
 		rc = print_entries_json(&list, flags);
 		if (rc == CLI_OK && list.n == 0)
 			rc = CLI_NO;

@@ -2,6 +2,7 @@
  * cachet cache stats: hits, misses, hit ratio and sizes per task.
  */
 #include "cmd_cache.h"
+#include "options.h"
 #include "table.h"
 
 static const char usage[] =
@@ -49,14 +50,8 @@ static int print_table(const cachet_catalog_stats *stats)
 	table t;
 	int rc;
 
-	table_init(&t, "lrrrrrl");
-	table_add(&t, "TASK");
-	table_add(&t, "ENTRIES");
-	table_add(&t, "HITS");
-	table_add(&t, "MISSES");
-	table_add(&t, "HIT RATIO");
-	table_add(&t, "SIZE");
-	table_add(&t, "LAST HIT");
+	table_init(&t, "lrrrrrl", "TASK", "ENTRIES", "HITS", "MISSES", "HIT RATIO", "SIZE",
+		   "LAST HIT", NULL);
 	for (size_t i = 0; i < stats->n_tasks; i++)
 		add_row(&t, &stats->tasks[i]);
 	add_row(&t, &stats->total);
@@ -108,37 +103,27 @@ static int print_json(const cachet_catalog_stats *stats)
 	return cache_print_json(obj);
 }
 
+static const struct option options[] = {CACHE_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+
+static const struct cli_options spec = {"cache stats", usage, "h", options};
+
 int cache_stats(int argc, char **argv)
 {
-	static const struct option options[] = {CACHE_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+	struct cache_common_args args = {0};
 	struct cache_ctx ctx = {0};
 	cachet_catalog_stats stats = {0};
-	const char *home = NULL;
-	bool json = false;
-	int c, rc;
+	int rc = cli_parse_options(&spec, argc, argv, cache_common_option, &args);
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (c) {
-		case CACHE_OPT_HOME: home = optarg; break;
-		case CACHE_OPT_JSON: json = true; break;
-		case 'h': fputs(usage, stdout); return CLI_OK;
-		default:
-			cli_error("cache stats: unknown or incomplete option '%s'", argv[optind - 1]);
-			return cli_usage(usage);
-		}
-	}
-	if (optind < argc) {
-		cli_error("cache stats: unexpected argument '%s'", argv[optind]);
-		return cli_usage(usage);
-	}
-	if ((rc = cache_open(&ctx, home, CACHE_READ)) != CLI_OK)
+	if (rc != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if ((rc = cli_no_more_operands(&spec, argc, argv)) != CLI_OK)
+		return rc;
+	if ((rc = cache_open(&ctx, args.home, CACHE_READ)) != CLI_OK)
 		goto done;
 	if (cachet_catalog_stats_get(&stats, ctx.cat) < 0)
 		rc = cli_lib_error("cache stats");
 	else
-		rc = json ? print_json(&stats) : print_table(&stats);
+		rc = args.json ? print_json(&stats) : print_table(&stats);
 done:
 	cachet_catalog_stats_dispose(&stats);
 	cache_close(&ctx);

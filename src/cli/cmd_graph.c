@@ -7,9 +7,9 @@
  * from node foo to node bar reads `"foo" -> "bar"`.
  */
 #include "cli.h"
+#include "options.h"
 #include "run_report.h"
 
-#include <getopt.h>
 #include <string.h>
 
 static const char usage[] =
@@ -165,60 +165,57 @@ static void print_graph(FILE *out, const cachet_workflow *wf, const cachet_run_r
 	fputs("}\n", out);
 }
 
+enum { OPT_NO_STATUS = 256, OPT_HOME };
+
+static const struct option options[] = {
+	{"no-status", no_argument, NULL, OPT_NO_STATUS},
+	{"home", required_argument, NULL, OPT_HOME},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct cli_options spec = {"graph", usage, "h", options};
+
+struct graph_args {
+	const char *home;
+	bool no_status;
+};
+
+static int on_option(void *payload, int opt, char *arg)
+{
+	struct graph_args *args = payload;
+
+	switch (opt) {
+	case OPT_NO_STATUS: args->no_status = true; break;
+	case OPT_HOME: args->home = arg; break;
+	default: return CLI_OPTION_REFUSED;
+	}
+	return CLI_OK;
+}
+
 int cmd_graph(int argc, char **argv)
 {
-	enum { OPT_NO_STATUS = 256, OPT_HOME };
-	static const struct option options[] = {
-		{"no-status", no_argument, NULL, OPT_NO_STATUS},
-		{"home", required_argument, NULL, OPT_HOME},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *home_arg = NULL, *path;
-	bool status = true;
-	int c, rc = CLI_OK;
+	struct graph_args args = {0};
+	const char *path;
+	int rc = cli_parse_options(&spec, argc, argv, on_option, &args);
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (c) {
-		case OPT_NO_STATUS: status = false; break;
-		case OPT_HOME: home_arg = optarg; break;
-		case 'h': fputs(usage, stdout); return CLI_OK;
-		default:
-			cli_error("graph: unknown or incomplete option '%s'", argv[optind - 1]);
-			return cli_usage(usage);
-		}
-	}
-	if (optind >= argc) {
-		cli_error("graph: which workflow file?");
-		return cli_usage(usage);
-	}
+	if (rc != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (optind >= argc)
+		return cli_usage_error(usage, "graph: which workflow file?");
 	path = argv[optind++];
-	if (optind < argc) {
-		cli_error("graph: unexpected argument '%s'", argv[optind]);
-		return cli_usage(usage);
-	}
+	if ((rc = cli_no_more_operands(&spec, argc, argv)) != CLI_OK)
+		return rc;
 
 	cachet_workflow *wf = NULL;
-	cachet_problems problems = {0};
-	cachet_workflow_load_options lo = CACHET_WORKFLOW_LOAD_OPTIONS_INIT;
-	lo.problems = &problems;
-	if (cachet_workflow_load(&wf, path, &lo) < 0) {
-		if (problems.n == 0)
-			cli_lib_error(NULL);
-		for (size_t i = 0; i < problems.n; i++)
-			cli_error("%s: %s", problems.items[i].where ? problems.items[i].where : path,
-				  problems.items[i].message);
-		cachet_problems_dispose(&problems);
+	if (cli_load_workflow(&wf, path) != CLI_OK)
 		return CLI_FAIL;
-	}
 
 	cachet_run_records runs = {0};
 	char *home = NULL;
-	if (status) {
+	if (!args.no_status) {
 		/* the colours are a courtesy: without a home or runs, none */
-		if (cachet_home_resolve(&home, home_arg) < 0 ||
+		if (cachet_home_resolve(&home, args.home) < 0 ||
 		    cachet_run_records_list(&runs, home, cachet_workflow_name(wf), 1) < 0)
 			runs = (cachet_run_records){NULL, 0};
 	}

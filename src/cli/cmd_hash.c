@@ -3,10 +3,10 @@
  * sha256sum prints digests, through the stat cache in the cachet home.
  */
 #include "cli.h"
+#include "hash_options.h"
 #include "progress.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,56 +29,40 @@ static const char usage[] =
 	"                    per core)\n";
 
 struct hash_args {
-	bool json, no_stat_cache;
-	cachet_digest digest;
-	const char *home;
-	unsigned threads;
+	struct hash_common_args common;
+	bool json;
 	char **paths;
 	int n_paths;
 };
 
+enum { OPT_JSON = HASH_OPT_FIRST_ };
+
+static const struct option options[] = {
+	{"json", no_argument, NULL, OPT_JSON},
+	HASH_COMMON_OPTIONS,
+	{NULL, 0, NULL, 0},
+};
+
+static const struct cli_options spec = {"hash", usage, "hj:", options};
+
+static int on_option(void *payload, int opt, char *arg)
+{
+	struct hash_args *args = payload;
+
+	if (opt != OPT_JSON)
+		return hash_common_option(&args->common, opt, arg);
+	args->json = true;
+	return CLI_OK;
+}
+
 static int parse_args(struct hash_args *args, int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_NO_STAT_CACHE, OPT_DIGEST, OPT_HOME };
-	static const struct option options[] = {
-		{"json", no_argument, NULL, OPT_JSON},
-		{"no-stat-cache", no_argument, NULL, OPT_NO_STAT_CACHE},
-		{"digest", required_argument, NULL, OPT_DIGEST},
-		{"home", required_argument, NULL, OPT_HOME},
-		{"jobs", required_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	int c;
+	int rc = cli_parse_options(&spec, argc, argv, on_option, args);
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hj:", options, NULL)) != -1) {
-		switch (c) {
-		case OPT_JSON: args->json = true; break;
-		case OPT_NO_STAT_CACHE: args->no_stat_cache = true; break;
-		case OPT_DIGEST:
-			if (cachet_digest_parse(&args->digest, optarg) < 0)
-				return cli_error("hash: --digest must be sha256 or xxh128, not '%s'",
-						 optarg);
-			break;
-		case OPT_HOME: args->home = optarg; break;
-		case 'j':
-			if (cli_parse_jobs("hash", optarg, &args->threads) != CLI_OK)
-				return CLI_FAIL;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return -1;
-		default:
-			cli_error("hash: unknown or incomplete option '%s'", argv[optind - 1]);
-			return cli_usage(usage);
-		}
-	}
-	if (optind >= argc) {
-		cli_error("hash: no PATH given");
-		return cli_usage(usage);
-	}
+	if (rc != CLI_OK)
+		return rc;
+	if (optind >= argc)
+		return cli_usage_error(usage, "hash: no PATH given");
 	args->paths = argv + optind;
 	args->n_paths = argc - optind;
 	return CLI_OK;
@@ -107,7 +91,7 @@ static void print_line(const char *hash, const char *path)
 
 int cmd_hash(int argc, char **argv)
 {
-	struct hash_args args = {.digest = CACHET_DIGEST_SHA256};
+	struct hash_args args = {.common = HASH_ARGS_INIT("hash")};
 	cachet_hash_options opts = CACHET_HASH_OPTIONS_INIT;
 	cachet_stat_cache *sc = NULL;
 	json_t *results = NULL;
@@ -115,16 +99,11 @@ int cmd_hash(int argc, char **argv)
 
 	if (rc != CLI_OK)
 		return rc < 0 ? CLI_OK : rc;
-	if (!args.no_stat_cache)
-		sc = cli_open_stat_cache(args.home, "hashing");
+	sc = hash_common_apply(&opts, &args.common, args.common.home, "hashing");
 	if (args.json && (results = json_array()) == NULL) {
 		rc = cli_error("out of memory");
 		goto done;
 	}
-	opts.digest = args.digest;
-	opts.stat_cache = sc;
-	opts.threads = args.threads;
-	opts.progress = cli_progress_update;
 
 	for (int i = 0; i < args.n_paths; i++) {
 		const char *path = args.paths[i];

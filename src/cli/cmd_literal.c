@@ -3,8 +3,8 @@
  * types) between Flyte's two encodings, or print them for people.
  */
 #include "cli.h"
+#include "options.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,62 +30,63 @@ struct literal_args {
 	const char *input;
 };
 
+enum { OPT_TO = 256, OPT_FROM, OPT_TYPE, OPT_PRETTY };
+
+static const struct option options[] = {
+	{"to", required_argument, NULL, OPT_TO},
+	{"from", required_argument, NULL, OPT_FROM},
+	{"format", required_argument, NULL, OPT_FROM},
+	{"type", required_argument, NULL, OPT_TYPE},
+	{"pretty", no_argument, NULL, OPT_PRETTY},
+	{"output", required_argument, NULL, 'o'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct cli_options spec = {"literal", usage, "ho:", options};
+
+static int on_option(void *payload, int opt, char *arg)
+{
+	struct literal_args *args = payload;
+	int v;
+
+	switch (opt) {
+	case OPT_TO:
+		if ((args->to = cli_parse_format(arg)) <= 0)
+			return cli_error("--to must be json or pb, not '%s'", arg);
+		break;
+	case OPT_FROM:
+		if ((v = cli_parse_format(arg)) < 0)
+			return cli_error("--from must be json or pb, not '%s'", arg);
+		args->from = (cachet_format)v;
+		break;
+	case OPT_TYPE:
+		if ((v = cli_parse_message_type(arg)) < 0)
+			return cli_error("--type must be map, literal, interface or type, not '%s'",
+					 arg);
+		args->type = (cli_message_type)v;
+		break;
+	case OPT_PRETTY: args->pretty = true; break;
+	case 'o': args->output = arg; break;
+	default: return CLI_OPTION_REFUSED;
+	}
+	return CLI_OK;
+}
+
 static int parse_args(struct literal_args *args, int argc, char **argv, bool is_convert)
 {
-	enum { OPT_TO = 256, OPT_FROM, OPT_TYPE, OPT_PRETTY };
-	static const struct option options[] = {
-		{"to", required_argument, NULL, OPT_TO},
-		{"from", required_argument, NULL, OPT_FROM},
-		{"format", required_argument, NULL, OPT_FROM},
-		{"type", required_argument, NULL, OPT_TYPE},
-		{"pretty", no_argument, NULL, OPT_PRETTY},
-		{"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	int c, v;
+	int rc;
 
 	args->to = -1;
 	args->input = "-";
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:", options, NULL)) != -1) {
-		switch (c) {
-		case OPT_TO:
-			if ((args->to = cli_parse_format(optarg)) <= 0)
-				return cli_error("--to must be json or pb, not '%s'", optarg);
-			break;
-		case OPT_FROM:
-			if ((v = cli_parse_format(optarg)) < 0)
-				return cli_error("--from must be json or pb, not '%s'", optarg);
-			args->from = (cachet_format)v;
-			break;
-		case OPT_TYPE:
-			if ((v = cli_parse_message_type(optarg)) < 0)
-				return cli_error("--type must be map, literal, interface or type, "
-						 "not '%s'", optarg);
-			args->type = (cli_message_type)v;
-			break;
-		case OPT_PRETTY: args->pretty = true; break;
-		case 'o': args->output = optarg; break;
-		case 'h':
-			fputs(usage, stdout);
-			return -1;
-		default:
-			cli_error("literal: unknown or incomplete option '%s'", argv[optind - 1]);
-			return cli_usage(usage);
-		}
-	}
-	if (argc - optind > 1) {
-		cli_error("literal: more than one input file");
-		return cli_usage(usage);
-	}
+	if ((rc = cli_parse_options(&spec, argc, argv, on_option, args)) != CLI_OK)
+		return rc;
+	if (argc - optind > 1)
+		return cli_usage_error(usage, "literal: more than one input file");
 	if (optind < argc)
 		args->input = argv[optind];
-	if (is_convert && args->to < 0) {
-		cli_error("literal convert: --to json|pb is required");
-		return cli_usage(usage);
-	}
+	if (is_convert && args->to < 0)
+		return cli_usage_error(usage, "literal convert: --to json|pb is required");
 	if (!is_convert && args->type != CLI_TYPE_MAP && args->type != CLI_TYPE_LITERAL)
 		return cli_error("literal show: --type must be map or literal");
 	return CLI_OK;
@@ -199,10 +200,8 @@ int cmd_literal(int argc, char **argv)
 		fputs(usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_FAIL : CLI_OK;
 	}
-	if (strcmp(argv[1], "convert") != 0 && strcmp(argv[1], "show") != 0) {
-		cli_error("literal: unknown subcommand '%s'", argv[1]);
-		return cli_usage(usage);
-	}
+	if (strcmp(argv[1], "convert") != 0 && strcmp(argv[1], "show") != 0)
+		return cli_usage_error(usage, "literal: unknown subcommand '%s'", argv[1]);
 	is_convert = strcmp(argv[1], "convert") == 0;
 	rc = parse_args(&args, argc - 1, argv + 1, is_convert);
 	if (rc != CLI_OK)

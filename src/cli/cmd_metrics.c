@@ -10,6 +10,7 @@
  * series exists from the first scrape); evictions carry a reason label.
  */
 #include "cmd_cache.h"
+#include "options.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -188,45 +189,49 @@ static json_t *to_json(const cachet_catalog_stats *stats)
 	return obj;
 }
 
+static const struct option options[] = {
+	CACHE_COMMON_OPTIONS,
+	{"output", required_argument, NULL, 'o'},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct cli_options spec = {"metrics", usage, "ho:", options};
+
+struct metrics_args {
+	struct cache_common_args common;
+	const char *output;
+};
+
+static int on_option(void *payload, int opt, char *arg)
+{
+	struct metrics_args *args = payload;
+
+	if (opt != 'o')
+		return cache_common_option(&args->common, opt, arg);
+	args->output = arg;
+	return CLI_OK;
+}
+
 int cmd_metrics(int argc, char **argv)
 {
-	static const struct option options[] = {
-		CACHE_COMMON_OPTIONS,
-		{"output", required_argument, NULL, 'o'},
-		{NULL, 0, NULL, 0},
-	};
+	struct metrics_args args = {0};
 	struct cache_ctx ctx = {0};
 	cachet_catalog_stats stats = {0};
-	const char *home = NULL, *output = NULL;
-	bool json = false;
 	char *text = NULL;
 	size_t len = 0;
-	int c, rc;
+	int rc = cli_parse_options(&spec, argc, argv, on_option, &args);
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:", options, NULL)) != -1) {
-		switch (c) {
-		case CACHE_OPT_HOME: home = optarg; break;
-		case CACHE_OPT_JSON: json = true; break;
-		case 'o': output = optarg; break;
-		case 'h': fputs(usage, stdout); return CLI_OK;
-		default:
-			cli_error("metrics: unknown or incomplete option '%s'", argv[optind - 1]);
-			return cli_usage(usage);
-		}
-	}
-	if (optind < argc) {
-		cli_error("metrics: unexpected argument '%s'", argv[optind]);
-		return cli_usage(usage);
-	}
-	if ((rc = cache_open(&ctx, home, CACHE_READ)) != CLI_OK)
+	if (rc != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if ((rc = cli_no_more_operands(&spec, argc, argv)) != CLI_OK)
+		return rc;
+	if ((rc = cache_open(&ctx, args.common.home, CACHE_READ)) != CLI_OK)
 		goto done;
 	if (cachet_catalog_stats_get(&stats, ctx.cat) < 0) {
 		rc = cli_lib_error("metrics");
 		goto done;
 	}
-	if (json) {
+	if (args.common.json) {
 		json_t *obj = to_json(&stats);
 		text = obj ? json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 		json_decref(obj);
@@ -248,7 +253,7 @@ int cmd_metrics(int argc, char **argv)
 			goto done;
 		}
 	}
-	rc = cli_write_file(output, text, len);
+	rc = cli_write_file(args.output, text, len);
 done:
 	free(text);
 	cachet_catalog_stats_dispose(&stats);

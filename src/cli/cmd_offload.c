@@ -3,10 +3,10 @@
  * of the cachet home, hashing it on the way, and print its Literal.
  */
 #include "cli.h"
+#include "hash_options.h"
 #include "progress.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,11 +35,9 @@ static const char usage[] =
 	"                    per core)\n";
 
 struct offload_args {
+	struct hash_common_args common;
 	cachet_offload_kind kind;
-	const char *format, *prefix, *home, *path;
-	cachet_digest digest;
-	unsigned threads;
-	bool no_stat_cache;
+	const char *format, *prefix, *path;
 };
 
 static int parse_kind(cachet_offload_kind *out, const char *text)
@@ -55,69 +53,53 @@ static int parse_kind(cachet_offload_kind *out, const char *text)
 	return 0;
 }
 
+enum { OPT_AS = HASH_OPT_FIRST_, OPT_FORMAT, OPT_PREFIX };
+
+static const struct option options[] = {
+	{"as", required_argument, NULL, OPT_AS},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"prefix", required_argument, NULL, OPT_PREFIX},
+	HASH_COMMON_OPTIONS,
+	{NULL, 0, NULL, 0},
+};
+
+static const struct cli_options spec = {"offload", usage, "hj:", options};
+
+static int on_option(void *payload, int opt, char *arg)
+{
+	struct offload_args *args = payload;
+
+	switch (opt) {
+	case OPT_AS:
+		if (parse_kind(&args->kind, arg) < 0)
+			return cli_error("offload: --as must be file, directory or dataset, not '%s'",
+					 arg);
+		break;
+	case OPT_FORMAT: args->format = arg; break;
+	case OPT_PREFIX: args->prefix = arg; break;
+	default: return hash_common_option(&args->common, opt, arg);
+	}
+	return CLI_OK;
+}
+
 static int parse_args(struct offload_args *args, int argc, char **argv)
 {
-	enum { OPT_AS = 256, OPT_FORMAT, OPT_PREFIX, OPT_DIGEST, OPT_HOME, OPT_NO_STAT_CACHE };
-	static const struct option options[] = {
-		{"as", required_argument, NULL, OPT_AS},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"prefix", required_argument, NULL, OPT_PREFIX},
-		{"digest", required_argument, NULL, OPT_DIGEST},
-		{"home", required_argument, NULL, OPT_HOME},
-		{"no-stat-cache", no_argument, NULL, OPT_NO_STAT_CACHE},
-		{"jobs", required_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	int c;
+	int rc = cli_parse_options(&spec, argc, argv, on_option, args);
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hj:", options, NULL)) != -1) {
-		switch (c) {
-		case OPT_AS:
-			if (parse_kind(&args->kind, optarg) < 0)
-				return cli_error("offload: --as must be file, directory or dataset, "
-						 "not '%s'",
-						 optarg);
-			break;
-		case OPT_FORMAT: args->format = optarg; break;
-		case OPT_PREFIX: args->prefix = optarg; break;
-		case OPT_DIGEST:
-			if (cachet_digest_parse(&args->digest, optarg) < 0)
-				return cli_error("offload: --digest must be sha256 or xxh128, not "
-						 "'%s'",
-						 optarg);
-			break;
-		case OPT_HOME: args->home = optarg; break;
-		case OPT_NO_STAT_CACHE: args->no_stat_cache = true; break;
-		case 'j':
-			if (cli_parse_jobs("offload", optarg, &args->threads) != CLI_OK)
-				return CLI_FAIL;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return -1;
-		default:
-			cli_error("offload: unknown or incomplete option '%s'", argv[optind - 1]);
-			return cli_usage(usage);
-		}
-	}
-	if (optind >= argc) {
-		cli_error("offload: no PATH given");
-		return cli_usage(usage);
-	}
-	if (argc - optind > 1) {
-		cli_error("offload: one PATH at a time, got also '%s'", argv[optind + 1]);
-		return cli_usage(usage);
-	}
+	if (rc != CLI_OK)
+		return rc;
+	if (optind >= argc)
+		return cli_usage_error(usage, "offload: no PATH given");
+	if (argc - optind > 1)
+		return cli_usage_error(usage, "offload: one PATH at a time, got also '%s'",
+				       argv[optind + 1]);
 	args->path = argv[optind];
 	return CLI_OK;
 }
 
 int cmd_offload(int argc, char **argv)
 {
-	struct offload_args args = {.kind = CACHET_OFFLOAD_AUTO, .digest = CACHET_DIGEST_SHA256};
+	struct offload_args args = {.common = HASH_ARGS_INIT("offload"), .kind = CACHET_OFFLOAD_AUTO};
 	cachet_hash_options opts = CACHET_HASH_OPTIONS_INIT;
 	cachet_store *store = NULL;
 	cachet_stat_cache *sc = NULL;
@@ -129,16 +111,12 @@ int cmd_offload(int argc, char **argv)
 
 	if (rc != CLI_OK)
 		return rc < 0 ? CLI_OK : rc;
-	if (cachet_home_resolve(&home, args.home) < 0 || cachet_store_open_home(&store, home) < 0) {
+	if (cachet_home_resolve(&home, args.common.home) < 0 ||
+	    cachet_store_open_home(&store, home) < 0) {
 		rc = cli_lib_error(NULL);
 		goto done;
 	}
-	if (!args.no_stat_cache)
-		sc = cli_open_stat_cache(home, "offloading");
-	opts.stat_cache = sc;
-	opts.digest = args.digest;
-	opts.threads = args.threads;
-	opts.progress = cli_progress_update;
+	sc = hash_common_apply(&opts, &args.common, home, "offloading");
 	opts.progress_payload = bar = cli_progress_new(args.path);
 	int orc = cachet_offload_path(&lit, store, args.prefix, args.path, args.kind, args.format,
 				      &opts);

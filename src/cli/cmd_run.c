@@ -4,9 +4,9 @@
  */
 #include "cli.h"
 #include "live_view.h"
+#include "options.h"
 #include "run_report.h"
 
-#include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +38,33 @@ struct run_args {
 	const char *home;
 };
 
+enum { OPT_OVERWRITE = 256, OPT_NO_CACHE, OPT_JSON, OPT_HOME };
+
+static int on_option(void *payload, int opt, char *arg)
+{
+	struct run_args *a = payload;
+
+	switch (opt) {
+	case 'i': {
+		const char **grown = realloc(a->inputs, (a->n_inputs + 1) * sizeof *grown);
+		if (grown == NULL)
+			return cli_error("out of memory");
+		a->inputs = grown;
+		a->inputs[a->n_inputs++] = arg;
+		break;
+	}
+	case 'j': return cli_parse_jobs("run", arg, &a->jobs);
+	case OPT_OVERWRITE: a->overwrite = true; break;
+	case OPT_NO_CACHE: a->no_cache = true; break;
+	case OPT_JSON: a->json = true; break;
+	case OPT_HOME: a->home = arg; break;
+	default: return CLI_OPTION_REFUSED;
+	}
+	return CLI_OK;
+}
+
 static int parse_args(struct run_args *a, int argc, char **argv)
 {
-	enum { OPT_OVERWRITE = 256, OPT_NO_CACHE, OPT_JSON, OPT_HOME };
 	static const struct option options[] = {
 		{"input", required_argument, NULL, 'i'},
 		{"jobs", required_argument, NULL, 'j'},
@@ -51,73 +75,21 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	int c;
+	static const struct cli_options spec = {"run", usage, "i:j:h", options};
+	int rc = cli_parse_options(&spec, argc, argv, on_option, a);
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:j:h", options, NULL)) != -1) {
-		switch (c) {
-		case 'i': {
-			const char **grown = realloc(a->inputs, (a->n_inputs + 1) * sizeof *grown);
-			if (grown == NULL)
-				return cli_error("out of memory");
-			a->inputs = grown;
-			a->inputs[a->n_inputs++] = optarg;
-			break;
-		}
-		case 'j':
-			if (cli_parse_jobs("run", optarg, &a->jobs) != CLI_OK)
-				return CLI_FAIL;
-			break;
-		case OPT_OVERWRITE: a->overwrite = true; break;
-		case OPT_NO_CACHE: a->no_cache = true; break;
-		case OPT_JSON: a->json = true; break;
-		case OPT_HOME: a->home = optarg; break;
-		case 'h':
-			fputs(usage, stdout);
-			return -1;
-		default:
-			cli_error("run: unknown or incomplete option '%s'", argv[optind - 1]);
-			return cli_usage(usage);
-		}
-	}
-	if (optind >= argc) {
-		cli_error("run: which workflow file?");
-		return cli_usage(usage);
-	}
+	if (rc != CLI_OK)
+		return rc;
+	if (optind >= argc)
+		return cli_usage_error(usage, "run: which workflow file?");
 	a->workflow = argv[optind++];
-	if (optind < argc) {
-		cli_error("run: unexpected argument '%s' (inputs are given as -i NAME=VALUE)",
-			  argv[optind]);
-		return cli_usage(usage);
-	}
+	if (optind < argc)
+		return cli_usage_error(
+			usage, "run: unexpected argument '%s' (inputs are given as -i NAME=VALUE)",
+			argv[optind]);
 	if (a->overwrite && a->no_cache)
 		return cli_error("run: --overwrite-cache and --no-cache cannot go together");
 	return CLI_OK;
-}
-
-/* Load the workflow, printing every problem on its own line. */
-static int load_workflow(cachet_workflow **wf, const char *path)
-{
-	cachet_problems problems = {0};
-	cachet_workflow_load_options opts = CACHET_WORKFLOW_LOAD_OPTIONS_INIT;
-
-	opts.problems = &problems;
-	if (cachet_workflow_load(wf, path, &opts) == 0)
-		return CLI_OK;
-	if (problems.n == 0) {
-		cli_lib_error(NULL);
-	} else {
-		for (size_t i = 0; i < problems.n; i++) {
-			const cachet_problem *p = &problems.items[i];
-			if (p->where)
-				cli_error("%s: %s", p->where, p->message);
-			else
-				cli_error("%s: %s", path, p->message);
-		}
-	}
-	cachet_problems_dispose(&problems);
-	return CLI_FAIL;
 }
 
 /* Read every -i NAME=VALUE by the declared type of NAME, before anything runs. */
@@ -220,7 +192,7 @@ int cmd_run(int argc, char **argv)
 		rc = rc < 0 ? CLI_OK : rc;
 		goto done;
 	}
-	if ((rc = load_workflow(&wf, a.workflow)) != CLI_OK)
+	if ((rc = cli_load_workflow(&wf, a.workflow)) != CLI_OK)
 		goto done;
 	if ((rc = read_inputs(&inputs, wf, &a)) != CLI_OK)
 		goto done;

@@ -4,11 +4,11 @@
  *   cachet runs show ID [--json]
  */
 #include "cli.h"
+#include "options.h"
 #include "run_report.h"
 #include "table.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -32,63 +32,59 @@ struct runs_args {
 	bool json;
 };
 
-static int parse_args(struct runs_args *a, int argc, char **argv, bool is_show)
-{
-	enum { OPT_JSON = 256, OPT_HOME, OPT_WORKFLOW };
-	static const struct option options[] = {
-		{"json", no_argument, NULL, OPT_JSON},
-		{"home", required_argument, NULL, OPT_HOME},
-		{"workflow", required_argument, NULL, OPT_WORKFLOW},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	int c;
+enum { OPT_JSON = 256, OPT_HOME, OPT_WORKFLOW };
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "n:h", options, NULL)) != -1) {
-		switch (c) {
-		case OPT_JSON: a->json = true; break;
-		case OPT_HOME: a->home = optarg; break;
-		case OPT_WORKFLOW:
-			if (is_show)
-				goto unknown;
-			a->workflow = optarg;
-			break;
-		case 'n': {
-			char *end;
-			errno = 0;
-			long long n = strtoll(optarg, &end, 10);
-			if (is_show || *optarg == '\0' || *end != '\0' || errno != 0 || n < 1) {
-				if (is_show)
-					goto unknown;
-				return cli_error("runs ls: -n takes a positive number, not '%s'", optarg);
-			}
-			a->limit = (size_t)n;
-			break;
-		}
-		case 'h':
-			fputs(usage, stdout);
-			return -1;
-		default:
-		unknown:
-			cli_error("runs %s: unknown or incomplete option '%s'", is_show ? "show" : "ls",
-				  argv[optind - 1]);
-			return cli_usage(usage);
-		}
+static const struct option options[] = {
+	{"json", no_argument, NULL, OPT_JSON},
+	{"home", required_argument, NULL, OPT_HOME},
+	{"workflow", required_argument, NULL, OPT_WORKFLOW},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static int on_ls_option(void *payload, int opt, char *arg)
+{
+	struct runs_args *a = payload;
+
+	switch (opt) {
+	case OPT_WORKFLOW: a->workflow = arg; break;
+	case 'n': {
+		char *end;
+		errno = 0;
+		long long n = strtoll(arg, &end, 10);
+		if (*arg == '\0' || *end != '\0' || errno != 0 || n < 1)
+			return cli_error("runs ls: -n takes a positive number, not '%s'", arg);
+		a->limit = (size_t)n;
+		break;
 	}
-	if (is_show) {
-		if (optind >= argc) {
-			cli_error("runs show: which run? (see 'cachet runs ls')");
-			return cli_usage(usage);
-		}
-		a->id = argv[optind++];
-	}
-	if (optind < argc) {
-		cli_error("runs %s: unexpected argument '%s'", is_show ? "show" : "ls", argv[optind]);
-		return cli_usage(usage);
+	case OPT_JSON: a->json = true; break;
+	case OPT_HOME: a->home = arg; break;
+	default: return CLI_OPTION_REFUSED;
 	}
 	return CLI_OK;
+}
+
+/* show takes only --json and --home */
+static int on_show_option(void *payload, int opt, char *arg)
+{
+	if (opt == OPT_WORKFLOW || opt == 'n')
+		return CLI_OPTION_REFUSED;
+	return on_ls_option(payload, opt, arg);
+}
+
+static int parse_args(struct runs_args *a, int argc, char **argv, bool is_show)
+{
+	const struct cli_options spec = {is_show ? "runs show" : "runs ls", usage, "n:h", options};
+	int rc = cli_parse_options(&spec, argc, argv, is_show ? on_show_option : on_ls_option, a);
+
+	if (rc != CLI_OK)
+		return rc;
+	if (is_show) {
+		if (optind >= argc)
+			return cli_usage_error(usage, "runs show: which run? (see 'cachet runs ls')");
+		a->id = argv[optind++];
+	}
+	return cli_no_more_operands(&spec, argc, argv);
 }
 
 static void node_counts(const cachet_run_record *r, size_t *hits, size_t *failed)
@@ -132,15 +128,8 @@ static int list_json(const cachet_run_records *list)
 static int list_text(const cachet_run_records *list)
 {
 	table t;
-	table_init(&t, "lllllrrr");
-	table_add(&t, "ID");
-	table_add(&t, "WORKFLOW");
-	table_add(&t, "STATUS");
-	table_add(&t, "STARTED");
-	table_add(&t, "DURATION");
-	table_add(&t, "NODES");
-	table_add(&t, "HITS");
-	table_add(&t, "FAILED");
+	table_init(&t, "lllllrrr", "ID", "WORKFLOW", "STATUS", "STARTED", "DURATION", "NODES",
+		   "HITS", "FAILED", NULL);
 	for (size_t i = 0; i < list->n; i++) {
 		const cachet_run_record *r = &list->items[i];
 		char when[40] = "-", dur[32] = "-";
@@ -172,19 +161,15 @@ int cmd_runs(int argc, char **argv)
 	char *home = NULL;
 	int rc;
 
-	if (argc < 2) {
-		cli_error("runs: ls or show?");
-		return cli_usage(usage);
-	}
+	if (argc < 2)
+		return cli_usage_error(usage, "runs: ls or show?");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		fputs(usage, stdout);
 		return CLI_OK;
 	}
 	bool is_show = strcmp(argv[1], "show") == 0;
-	if (!is_show && strcmp(argv[1], "ls") != 0) {
-		cli_error("runs: unknown subcommand '%s' (ls or show)", argv[1]);
-		return cli_usage(usage);
-	}
+	if (!is_show && strcmp(argv[1], "ls") != 0)
+		return cli_usage_error(usage, "runs: unknown subcommand '%s' (ls or show)", argv[1]);
 	if ((rc = parse_args(&a, argc - 1, argv + 1, is_show)) != CLI_OK)
 		return rc < 0 ? CLI_OK : rc;
 	if (cachet_home_resolve(&home, a.home) < 0)

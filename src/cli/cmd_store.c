@@ -3,9 +3,9 @@
  * holds, and remove what failed or interrupted writes left behind.
  */
 #include "cli.h"
+#include "options.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,20 +103,47 @@ static int do_ls(cachet_store *store, const char *prefix)
 	return rc;
 }
 
+enum { OPT_HOME = 256, OPT_OLDER };
+
+static const struct option options[] = {
+	{"home", required_argument, NULL, OPT_HOME},
+	{"older-than", required_argument, NULL, OPT_OLDER},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+struct store_args {
+	const char *sub; /* "ls" or "cleanup" */
+	const char *home;
+	int64_t older_than;
+};
+
+static int on_option(void *payload, int opt, char *arg)
+{
+	struct store_args *args = payload;
+
+	switch (opt) {
+	case OPT_HOME: args->home = arg; break;
+	case OPT_OLDER:
+		if (strcmp(args->sub, "cleanup") != 0)
+			return cli_usage_error(usage, "store %s: unknown option '--older-than'",
+					       args->sub);
+		if ((args->older_than = parse_age(arg)) < 0)
+			return cli_error("store cleanup: --older-than must be a number of seconds, "
+					 "or a number followed by s, m, h or d, not '%s'",
+					 arg);
+		break;
+	default: return CLI_OPTION_REFUSED;
+	}
+	return CLI_OK;
+}
+
 int cmd_store(int argc, char **argv)
 {
-	enum { OPT_HOME = 256, OPT_OLDER };
-	static const struct option options[] = {
-		{"home", required_argument, NULL, OPT_HOME},
-		{"older-than", required_argument, NULL, OPT_OLDER},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *home_dir = NULL, *sub;
-	int64_t older_than = 86400;
+	struct store_args args = {.older_than = 86400};
 	cachet_store *store = NULL;
 	char *home = NULL;
-	int c, rc = CLI_OK;
+	int rc = CLI_OK;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		if (argc < 2)
@@ -124,52 +151,29 @@ int cmd_store(int argc, char **argv)
 		fputs(usage, stdout);
 		return CLI_OK;
 	}
-	sub = argv[1];
-	if (strcmp(sub, "ls") != 0 && strcmp(sub, "cleanup") != 0) {
-		cli_error("store: unknown subcommand '%s'", sub);
-		return cli_usage(usage);
-	}
-	opterr = 0;
-	optind = 1;
+	args.sub = argv[1];
+	if (strcmp(args.sub, "ls") != 0 && strcmp(args.sub, "cleanup") != 0)
+		return cli_usage_error(usage, "store: unknown subcommand '%s'", args.sub);
+	/* from here on argv[0] is the subcommand */
 	argc--;
 	argv++;
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (c) {
-		case OPT_HOME: home_dir = optarg; break;
-		case OPT_OLDER:
-			if (strcmp(sub, "cleanup") != 0) {
-				cli_error("store %s: unknown option '--older-than'", sub);
-				return cli_usage(usage);
-			}
-			if ((older_than = parse_age(optarg)) < 0)
-				return cli_error("store cleanup: --older-than must be a number of "
-						 "seconds, or a number followed by s, m, h or d, not "
-						 "'%s'",
-						 optarg);
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return CLI_OK;
-		default:
-			cli_error("store %s: unknown or incomplete option '%s'", sub,
-				  argv[optind - 1]);
-			return cli_usage(usage);
-		}
-	}
-	int max_args = strcmp(sub, "ls") == 0 ? 1 : 0;
-	if (argc - optind > max_args) {
-		cli_error("store %s: unexpected argument '%s'", sub, argv[optind + max_args]);
-		return cli_usage(usage);
-	}
-	if (cachet_home_resolve(&home, home_dir) < 0 || cachet_store_open_home(&store, home) < 0) {
+	bool is_ls = strcmp(args.sub, "ls") == 0;
+	const struct cli_options spec = {is_ls ? "store ls" : "store cleanup", usage, "h", options};
+	if ((rc = cli_parse_options(&spec, argc, argv, on_option, &args)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	int max_args = is_ls ? 1 : 0;
+	if (argc - optind > max_args)
+		return cli_usage_error(usage, "store %s: unexpected argument '%s'", args.sub,
+				       argv[optind + max_args]);
+	if (cachet_home_resolve(&home, args.home) < 0 || cachet_store_open_home(&store, home) < 0) {
 		rc = cli_lib_error(NULL);
 		goto done;
 	}
-	if (strcmp(sub, "ls") == 0) {
+	if (is_ls) {
 		rc = do_ls(store, optind < argc ? argv[optind] : NULL);
 	} else {
 		size_t removed = 0;
-		if (cachet_store_cleanup(store, older_than, &removed) < 0) {
+		if (cachet_store_cleanup(store, args.older_than, &removed) < 0) {
 			rc = cli_lib_error(NULL);
 			goto done;
 		}

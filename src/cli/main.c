@@ -3,16 +3,11 @@
  * command.
  */
 #include "cli.h"
+#include "dispatch.h"
 
 #include <string.h>
 
-struct command {
-	const char *name;
-	cli_command_fn run;
-	const char *summary;
-};
-
-static const struct command commands[] = {
+static const struct cli_command commands[] = {
 	{"cache", cmd_cache, "look up, store, list, evict and explain cached outputs"},
 	{"graph", cmd_graph, "print a workflow file as a Graphviz graph"},
 	{"hash", cmd_hash, "print the content hash of files and directories"},
@@ -25,38 +20,35 @@ static const struct command commands[] = {
 	{"store", cmd_store, "list the store, or clean up after interrupted writes"},
 };
 
-static void print_help(FILE *out)
+/* a malformed CACHET_MAX_INPUT is an error before any work, not a
+ * surprise halfway through */
+static int check_max_input(void)
 {
-	fprintf(out, "usage: cachet <command> [options]\n\ncommands:\n");
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\nRun 'cachet <command> --help' for a command's options.\n");
+	size_t max_input;
+
+	if (cachet_max_input(&max_input) < 0)
+		return cli_lib_error(NULL);
+	return CLI_OK;
 }
+
+static const struct cli_command_table table = {
+	.header = "usage: cachet <command> [options]\n\ncommands:\n",
+	.footer = "\nRun 'cachet <command> --help' for a command's options.\n",
+	.name_width = 10,
+	.commands = commands,
+	.n_commands = sizeof commands / sizeof commands[0],
+	.before = check_max_input,
+};
 
 int main(int argc, char **argv)
 {
 	cachet_set_warning_handler(cli_print_warning, NULL);
-	if (argc < 2) {
-		print_help(stderr);
-		return CLI_FAIL;
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
-		print_help(stdout);
-		return CLI_OK;
-	}
-	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+	if (argc >= 2 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0)) {
 		printf("cachet %s\n", cachet_version());
 		return CLI_OK;
 	}
-	/* a malformed CACHET_MAX_INPUT is an error before any work, not a
-	 * surprise halfway through */
-	size_t max_input;
-	if (cachet_max_input(&max_input) < 0)
-		return cli_lib_error(NULL);
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
-	cli_error("'%s' is not a cachet command; see 'cachet --help'", argv[1]);
-	return CLI_FAIL;
+	int rc = cli_dispatch(&table, argc, argv);
+	if (rc == CLI_NOT_A_COMMAND)
+		rc = cli_error("'%s' is not a cachet command; see 'cachet --help'", argv[1]);
+	return rc;
 }

@@ -45,10 +45,24 @@ static int64_t run_duration(const cachet_run_record *rec)
 }
 
 /* Print a LiteralMap as `cachet literal show` does, each line indented. */
-static int print_map(FILE *out, const cachet_literal_map *map, const char *indent)
+/* "<label><value>" on a line of its own; nothing for no value. */
+static void print_field(FILE *out, const char *label, const char *value)
+{
+	if (value != NULL)
+		fprintf(out, "%s%s\n", label, value);
+}
+
+/* "<indent><heading>:" and the lines of map below it, indented two more;
+ * nothing when the map is missing or empty. */
+static int print_map(FILE *out, const char *indent, const char *heading,
+		     const cachet_literal_map *map)
 {
 	char *text = NULL;
 	size_t len = 0;
+
+	if (map == NULL || map->n_literals == 0)
+		return CLI_OK;
+	fprintf(out, "%s%s:\n", indent, heading);
 	FILE *mem = open_memstream(&text, &len);
 	if (mem == NULL)
 		return cli_error("out of memory");
@@ -57,7 +71,8 @@ static int print_map(FILE *out, const cachet_literal_map *map, const char *inden
 	if (rc == CLI_OK) {
 		for (char *line = text, *nl; line != NULL && *line != '\0'; line = nl ? nl + 1 : NULL) {
 			nl = strchr(line, '\n');
-			fprintf(out, "%s%.*s\n", indent, nl ? (int)(nl - line) : (int)strlen(line), line);
+			fprintf(out, "%s  %.*s\n", indent, nl ? (int)(nl - line) : (int)strlen(line),
+				line);
 		}
 	}
 	free(text);
@@ -104,12 +119,7 @@ int report_print_summary(FILE *out, const cachet_run_record *rec)
 	int rc;
 
 	print_headline(out, rec);
-	table_init(&t, "llllr");
-	table_add(&t, "NODE");
-	table_add(&t, "TASK");
-	table_add(&t, "STATUS");
-	table_add(&t, "CACHE");
-	table_add(&t, "DURATION");
+	table_init(&t, "llllr", "NODE", "TASK", "STATUS", "CACHE", "DURATION", NULL);
 	for (size_t i = 0; i < rec->n_nodes; i++) {
 		const cachet_node_result *n = &rec->nodes[i];
 		char dur[32] = "-";
@@ -123,10 +133,8 @@ int report_print_summary(FILE *out, const cachet_run_record *rec)
 	}
 	rc = table_print(&t, out);
 	table_dispose(&t);
-	if (rc == CLI_OK && rec->outputs != NULL && rec->outputs->n_literals > 0) {
-		fprintf(out, "outputs:\n");
-		rc = print_map(out, rec->outputs, "  ");
-	}
+	if (rc == CLI_OK)
+		rc = print_map(out, "", "outputs", rec->outputs);
 	return rc;
 }
 
@@ -144,15 +152,10 @@ int report_print_details(FILE *out, const cachet_run_record *rec)
 	fprintf(out, "started   %s\n", when);
 	fprintf(out, "duration  %s\n", rec->finished_at_ms > 0 ? dur : "-");
 	fprintf(out, "dir       %s\n", rec->dir ? rec->dir : "-");
-	if (rec->prefix)
-		fprintf(out, "prefix    %s\n", rec->prefix);
-	if (rec->error)
-		fprintf(out, "error     %s\n", rec->error);
-	if (rec->inputs && rec->inputs->n_literals > 0) {
-		fprintf(out, "inputs:\n");
-		if ((rc = print_map(out, rec->inputs, "  ")) != CLI_OK)
-			return rc;
-	}
+	print_field(out, "prefix    ", rec->prefix);
+	print_field(out, "error     ", rec->error);
+	if ((rc = print_map(out, "", "inputs", rec->inputs)) != CLI_OK)
+		return rc;
 	fprintf(out, "nodes:\n");
 	for (size_t i = 0; i < rec->n_nodes; i++) {
 		const cachet_node_result *n = &rec->nodes[i];
@@ -161,35 +164,23 @@ int report_print_details(FILE *out, const cachet_run_record *rec)
 			report_format_duration(dur, sizeof dur, n->duration_ms);
 		fprintf(out, "  %s: %s, cache %s%s%s\n", n->name, cachet_node_status_name(n->status),
 			report_cache_status(n->cache_status), dur[0] ? ", " : "", dur);
-		if (n->task)
-			fprintf(out, "    task      %s\n", n->task);
+		print_field(out, "    task      ", n->task);
 		if (n->tag)
 			fprintf(out, "    dataset   %s/%s/%s/%s\n    tag       %s\n",
 				n->dataset_project ? n->dataset_project : "",
 				n->dataset_domain ? n->dataset_domain : "",
 				n->dataset_name ? n->dataset_name : "",
 				n->dataset_version ? n->dataset_version : "", n->tag);
-		if (n->cache_message)
-			fprintf(out, "    cache     %s\n", n->cache_message);
+		print_field(out, "    cache     ", n->cache_message);
 		if (n->exit_status != INT32_MIN)
 			fprintf(out, "    exit      %d\n", (int)n->exit_status);
-		if (n->stdout_path)
-			fprintf(out, "    stdout    %s\n", n->stdout_path);
-		if (n->stderr_path)
-			fprintf(out, "    stderr    %s\n", n->stderr_path);
-		if (n->error)
-			fprintf(out, "    error     %s\n", n->error);
-		if (n->outputs && n->outputs->n_literals > 0) {
-			fprintf(out, "    outputs:\n");
-			if ((rc = print_map(out, n->outputs, "      ")) != CLI_OK)
-				return rc;
-		}
+		print_field(out, "    stdout    ", n->stdout_path);
+		print_field(out, "    stderr    ", n->stderr_path);
+		print_field(out, "    error     ", n->error);
+		if ((rc = print_map(out, "    ", "outputs", n->outputs)) != CLI_OK)
+			return rc;
 	}
-	if (rec->outputs && rec->outputs->n_literals > 0) {
-		fprintf(out, "outputs:\n");
-		rc = print_map(out, rec->outputs, "  ");
-	}
-	return rc;
+	return print_map(out, "", "outputs", rec->outputs);
 }
 
 /* ---- JSON ---- */

@@ -8,11 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-void table_init(table *t, const char *align)
+void table_init(table *t, const char *align, ...)
 {
+	va_list ap;
+	const char *name;
+
 	memset(t, 0, sizeof *t);
 	t->align = align;
 	t->n_cols = strlen(align);
+	va_start(ap, align);
+	while ((name = va_arg(ap, const char *)) != NULL)
+		table_add(t, "%s", name);
+	va_end(ap);
 }
 
 void table_add(table *t, const char *fmt, ...)

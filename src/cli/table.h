@@ -18,8 +18,9 @@ typedef struct table {
 	bool failed;       /* a cell could not be added (out of memory) */
 } table;
 
-/* align: one letter per column ("llrr"), which gives the column count. */
-void table_init(table *t, const char *align);
+/* align: one letter per column ("llrr"), which gives the column count;
+ * then the header row, one name per column, and NULL. */
+void table_init(table *t, const char *align, ...) __attribute__((sentinel));
 /* Append one cell (printf-style); rows fill left to right. */
 void table_add(table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print the table; CLI_FAIL (after printing the error) when a cell could

@@ -21,16 +21,31 @@ const char *cli_strerror(int err)
 	return buf;
 }
 
+__attribute__((format(printf, 1, 0))) static void print_error(const char *fmt, va_list ap)
+{
+	fputs("cachet: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int cli_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("cachet: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_error(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return CLI_FAIL;
+}
+
+int cli_usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_error(fmt, ap);
+	va_end(ap);
+	return cli_usage(usage);
 }
 
 int cli_lib_error(const char *prefix)
@@ -197,6 +212,13 @@ int cli_parse_jobs(const char *command, const char *text, unsigned *out)
 	return CLI_OK;
 }
 
+int cli_parse_digest(const char *command, const char *text, cachet_digest *out)
+{
+	if (cachet_digest_parse(out, text) < 0)
+		return cli_error("%s: --digest must be sha256 or xxh128, not '%s'", command, text);
+	return CLI_OK;
+}
+
 cachet_stat_cache *cli_open_stat_cache(const char *home_dir, const char *doing)
 {
 	char *home = NULL, *db = NULL;
@@ -211,4 +233,22 @@ cachet_stat_cache *cli_open_stat_cache(const char *home_dir, const char *doing)
 	cachet_free(home);
 	cachet_free(db);
 	return sc;
+}
+
+int cli_load_workflow(cachet_workflow **wf, const char *path)
+{
+	cachet_problems problems = {0};
+	cachet_workflow_load_options opts = CACHET_WORKFLOW_LOAD_OPTIONS_INIT;
+
+	opts.problems = &problems;
+	if (cachet_workflow_load(wf, path, &opts) == 0)
+		return CLI_OK;
+	if (problems.n == 0)
+		cli_lib_error(NULL);
+	for (size_t i = 0; i < problems.n; i++) {
+		const cachet_problem *p = &problems.items[i];
+		cli_error("%s: %s", p->where ? p->where : path, p->message);
+	}
+	cachet_problems_dispose(&problems);
+	return CLI_FAIL;
 }

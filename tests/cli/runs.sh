@@ -107,5 +107,13 @@ run runs ls -n 0 --home "$home"
 expect_err "cachet: runs ls: -n takes a positive number, not '0'" "-n 0"
 run runs ls extra --home "$home"
 expect_err_contains "cachet: runs ls: unexpected argument 'extra'" "stray argument"
+# ls's options, refused by show, are named as given, not by their value
+run runs show --workflow wf "$id4" --home "$home"
+expect_status 2 "show --workflow"
+expect_err_contains "cachet: runs show: unknown or incomplete option '--workflow'" "show --workflow"
+run runs show -n 3 "$id4" --home "$home"
+expect_err_contains "cachet: runs show: unknown or incomplete option '-n'" "show -n"
+run runs ls --frobnicate --home "$home"
+expect_err_contains "cachet: runs ls: unknown or incomplete option '--frobnicate'" "unknown option"
 
 finish

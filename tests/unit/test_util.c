@@ -220,6 +220,44 @@ static void test_alloc_overflow(void **state)
 	cachet__free(p);
 }
 
+static void test_alloc_grow(void **state)
+{
+	(void)state;
+	size_t cap = 0;
+	int *a = cachet__grow(NULL, 0, &cap, sizeof *a, 4);
+	assert_non_null(a);
+	assert_int_equal(cap, 4); /* first */
+	a[0] = 11;
+	a[3] = 44;
+	/* room left: the same array, the same slots */
+	assert_ptr_equal(cachet__grow(a, 3, &cap, sizeof *a, 4), a);
+	assert_int_equal(cap, 4);
+	/* full: twice the slots, the elements kept */
+	a = cachet__grow(a, 4, &cap, sizeof *a, 4);
+	assert_non_null(a);
+	assert_int_equal(cap, 8);
+	assert_int_equal(a[0], 11);
+	assert_int_equal(a[3], 44);
+	a[7] = 88;
+
+	/* a failure leaves the array and the slots as they were */
+	cachet__alloc_fail_after(0);
+	cachet_error_clear();
+	assert_null(cachet__grow(a, 8, &cap, sizeof *a, 4));
+	cachet__alloc_fail_reset();
+	assert_cachet_error(CACHET_ENOMEM, CACHET_ENOMEM, "out of memory");
+	assert_int_equal(cap, 8);
+	assert_int_equal(a[7], 88);
+
+	/* slots that cannot double */
+	size_t huge = SIZE_MAX / 2 + 1;
+	cachet_error_clear();
+	assert_null(cachet__grow(a, huge, &huge, sizeof *a, 4));
+	assert_cachet_error(CACHET_ENOMEM, CACHET_ENOMEM, "out of memory");
+	assert_int_equal(huge, SIZE_MAX / 2 + 1);
+	cachet__free(a);
+}
+
 static void test_alloc_strdup(void **state)
 {
 	(void)state;
@@ -866,6 +904,7 @@ int main(void)
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_alloc_basic),
 		cmocka_unit_test(test_alloc_overflow),
+		cmocka_unit_test(test_alloc_grow),
 		cmocka_unit_test(test_alloc_strdup),
 		cmocka_unit_test(test_alloc_fault_injection),
 		cmocka_unit_test(test_buf_basic),

@@ -193,6 +193,21 @@ static bool task_is(const cachet_catalog_task_delta *t, const char *project, con
 	       strcmp(t->domain, domain) == 0;
 }
 
+int cachet__catalog_task_names_dup(char **project, char **domain, char **name, const char *p,
+				   const char *d, const char *n)
+{
+	*project = cachet__strdup(p);
+	*domain = cachet__strdup(d);
+	*name = cachet__strdup(n);
+	if (*project && *domain && *name)
+		return 0;
+	cachet__free(*project);
+	cachet__free(*domain);
+	cachet__free(*name);
+	*project = *domain = *name = NULL;
+	return CACHET_ENOMEM;
+}
+
 int cachet__catalog_count(cachet_catalog *cat, const char *project, const char *domain,
 			  const char *name, int counter, uint64_t n)
 {
@@ -211,26 +226,16 @@ int cachet__catalog_count(cachet_catalog *cat, const char *project, const char *
 		}
 	}
 	if (t == NULL) {
-		if (cat->n_tasks == cat->cap_tasks) {
-			size_t cap = cat->cap_tasks ? 2 * cat->cap_tasks : 4;
-			cachet_catalog_task_delta *g =
-				cachet__reallocarray(cat->tasks, cap, sizeof *g);
-			if (g == NULL)
-				return CACHET_ENOMEM;
-			cat->tasks = g;
-			cat->cap_tasks = cap;
-		}
+		cachet_catalog_task_delta *g =
+			cachet__grow(cat->tasks, cat->n_tasks, &cat->cap_tasks, sizeof *g, 4);
+		if (g == NULL)
+			return CACHET_ENOMEM;
+		cat->tasks = g;
 		t = &cat->tasks[cat->n_tasks];
 		memset(t, 0, sizeof *t);
-		t->project = cachet__strdup(project);
-		t->domain = cachet__strdup(domain);
-		t->name = cachet__strdup(name);
-		if (!t->project || !t->domain || !t->name) {
-			cachet__free(t->project);
-			cachet__free(t->domain);
-			cachet__free(t->name);
+		if (cachet__catalog_task_names_dup(&t->project, &t->domain, &t->name, project, domain,
+						   name) < 0)
 			return CACHET_ENOMEM;
-		}
 		cat->last_task = cat->n_tasks++;
 	}
 	t->d[counter] += n;
@@ -254,14 +259,11 @@ static int record_hit(cachet_catalog *cat, int64_t ref, int64_t at_ms)
 			return 0;
 		}
 	}
-	if (cat->n_hits == cat->cap_hits) {
-		size_t cap = cat->cap_hits ? 2 * cat->cap_hits : 16;
-		cachet_catalog_hit_delta *g = cachet__reallocarray(cat->hits, cap, sizeof *g);
-		if (g == NULL)
-			return CACHET_ENOMEM;
-		cat->hits = g;
-		cat->cap_hits = cap;
-	}
+	cachet_catalog_hit_delta *g =
+		cachet__grow(cat->hits, cat->n_hits, &cat->cap_hits, sizeof *g, 16);
+	if (g == NULL)
+		return CACHET_ENOMEM;
+	cat->hits = g;
 	cat->hits[cat->n_hits++] = (cachet_catalog_hit_delta){ref, at_ms, 1};
 	mark_pending(cat);
 	return 0;

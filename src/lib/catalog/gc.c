@@ -36,14 +36,10 @@ typedef struct gc_state {
 static int add_object(const char *uri, const cachet_store_stat *st, void *payload)
 {
 	gc_state *g = payload;
-	if (g->n_objs == g->cap_objs) {
-		size_t cap = g->cap_objs ? 2 * g->cap_objs : 64;
-		object *o = cachet__reallocarray(g->objs, cap, sizeof *o);
-		if (o == NULL)
-			return CACHET_ENOMEM;
-		g->objs = o;
-		g->cap_objs = cap;
-	}
+	object *objs = cachet__grow(g->objs, g->n_objs, &g->cap_objs, sizeof *objs, 64);
+	if (objs == NULL)
+		return CACHET_ENOMEM;
+	g->objs = objs;
 	object *o = &g->objs[g->n_objs];
 	o->uri = cachet__strdup(uri);
 	if (o->uri == NULL)
@@ -66,16 +62,12 @@ static int add_ref(void *ctx, const char *name, char **uri)
 		return rc == CACHET_ENOMEM ? rc : 0;
 	if (canon == NULL && (canon = cachet__strdup(*uri)) == NULL)
 		return CACHET_ENOMEM;
-	if (g->n_refs == g->cap_refs) {
-		size_t cap = g->cap_refs ? 2 * g->cap_refs : 64;
-		char **r = cachet__reallocarray(g->refs, cap, sizeof *r);
-		if (r == NULL) {
-			cachet__free(canon);
-			return CACHET_ENOMEM;
-		}
-		g->refs = r;
-		g->cap_refs = cap;
+	char **refs = cachet__grow(g->refs, g->n_refs, &g->cap_refs, sizeof *refs, 64);
+	if (refs == NULL) {
+		cachet__free(canon);
+		return CACHET_ENOMEM;
 	}
+	g->refs = refs;
 	g->refs[g->n_refs++] = canon;
 	return 0;
 }

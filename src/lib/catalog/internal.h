@@ -46,6 +46,10 @@ struct cachet_catalog {
 
 int64_t cachet__catalog_now(cachet_catalog *cat);
 
+/* Copy a task's names p, d, n to *project, *domain and *name: all three,
+ * or none (NULL) and CACHET_ENOMEM. */
+int cachet__catalog_task_names_dup(char **project, char **domain, char **name, const char *p,
+				   const char *d, const char *n);
 /* Add n to counter of the task (project, domain, dataset name). */
 int cachet__catalog_count(cachet_catalog *cat, const char *project, const char *domain,
 			  const char *name, int counter, uint64_t n);

@@ -18,25 +18,15 @@ typedef struct stats_ctx {
 static cachet_task_stats *add_row(stats_ctx *sc, const char *project, const char *domain,
 				  const char *name)
 {
-	if (sc->n == sc->cap) {
-		size_t cap = sc->cap ? 2 * sc->cap : 16;
-		cachet_task_stats *g = cachet__reallocarray(sc->rows, cap, sizeof *g);
-		if (g == NULL)
-			return NULL;
-		sc->rows = g;
-		sc->cap = cap;
-	}
+	cachet_task_stats *g = cachet__grow(sc->rows, sc->n, &sc->cap, sizeof *g, 16);
+	if (g == NULL)
+		return NULL;
+	sc->rows = g;
 	cachet_task_stats *t = &sc->rows[sc->n];
 	memset(t, 0, sizeof *t);
-	t->project = cachet__strdup(project);
-	t->domain = cachet__strdup(domain);
-	t->name = cachet__strdup(name);
-	if (!t->project || !t->domain || !t->name) {
-		cachet__free(t->project);
-		cachet__free(t->domain);
-		cachet__free(t->name);
+	if (cachet__catalog_task_names_dup(&t->project, &t->domain, &t->name, project, domain,
+					   name) < 0)
 		return NULL;
-	}
 	sc->n++;
 	return t;
 }

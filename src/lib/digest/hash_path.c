@@ -121,12 +121,8 @@ static int hash_dir(char **out, const char *path, const char *show,
 		.file = read_one,
 		.payload = &algorithm,
 	};
-	uint8_t digest[CACHET__DIGEST_MAX];
-	int rc;
 
-	if ((rc = cachet__pipeline_dir(digest, path, show, o, &op)) < 0)
-		return rc;
-	return cachet__digest_format(out, o->digest, true, digest);
+	return cachet__pipeline_dir(out, path, show, o, &op);
 }
 
 /* ---- the entry point ---- */

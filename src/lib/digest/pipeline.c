@@ -258,9 +258,10 @@ static void record(pipeline *pl, const cachet_hash_options *o)
 	cachet__stat_cache_end(o->stat_cache);
 }
 
-int cachet__pipeline_dir(uint8_t out[CACHET__DIGEST_MAX], const char *dir, const char *show,
+int cachet__pipeline_dir(char **out, const char *dir, const char *show,
 			 const cachet_hash_options *o, const cachet__pipeline_op *op)
 {
+	uint8_t digest[CACHET__DIGEST_MAX];
 	cachet__walk w = CACHET__WALK_INIT;
 	pipeline pl = {.op = op, .w = &w, .show = show};
 	size_t *todo = NULL;
@@ -292,7 +293,8 @@ int cachet__pipeline_dir(uint8_t out[CACHET__DIGEST_MAX], const char *dir, const
 	}
 
 	record(&pl, o);
-	rc = cachet__dir_digest(out, o->digest, pl.entries, w.n);
+	if ((rc = cachet__dir_digest(digest, o->digest, pl.entries, w.n)) >= 0)
+		rc = cachet__digest_format(out, o->digest, true, digest);
 done:
 	cachet__free(pl.entries);
 	cachet__free(pl.known);

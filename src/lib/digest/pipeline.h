@@ -85,13 +85,14 @@ typedef struct cachet__pipeline_op {
 /*
  * Run op over the regular files below dir (show: how messages name it),
  * as cachet__walk_dir lists them, with o's stat cache, threads and
- * progress, and write the directory digest to out. The stat cache is read
- * in one transaction before the pool starts and written in one after it
+ * progress, and set *out to the directory's hash as text
+ * ("sha256-dir:<hex>"; free with cachet__free). The stat cache is read in
+ * one transaction before the pool starts and written in one after it
  * ends, only when every file succeeded. When files fail, the error is
  * the one of the first failing file in walk order, whatever the timing
  * (a file whose operation gave up because another failed does not count).
  */
-int cachet__pipeline_dir(uint8_t out[CACHET__DIGEST_MAX], const char *dir, const char *show,
+int cachet__pipeline_dir(char **out, const char *dir, const char *show,
 			 const cachet_hash_options *o, const cachet__pipeline_op *op);
 
 #endif

@@ -101,16 +101,12 @@ static int read_names(const char *path, const char *show, dir_name **out, size_t
 		}
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (n == cap) {
-			size_t ncap = cap ? 2 * cap : 16;
-			dir_name *grown = cachet__reallocarray(names, ncap, sizeof(*names));
-			if (grown == NULL) {
-				rc = CACHET_ENOMEM;
-				break;
-			}
-			names = grown;
-			cap = ncap;
+		dir_name *grown = cachet__grow(names, n, &cap, sizeof(*names), 16);
+		if (grown == NULL) {
+			rc = CACHET_ENOMEM;
+			break;
 		}
+		names = grown;
 		names[n].stat_errno = 0;
 		if ((names[n].name = cachet__strdup(de->d_name)) == NULL) {
 			rc = CACHET_ENOMEM;
@@ -136,14 +132,10 @@ static int add_file(cachet__walk *w, const char *rel, const char *path, const st
 {
 	cachet__walk_file *f;
 
-	if (w->n == w->cap) {
-		size_t ncap = w->cap ? 2 * w->cap : 64;
-		cachet__walk_file *grown = cachet__reallocarray(w->files, ncap, sizeof(*grown));
-		if (grown == NULL)
-			return CACHET_ENOMEM;
-		w->files = grown;
-		w->cap = ncap;
-	}
+	cachet__walk_file *grown = cachet__grow(w->files, w->n, &w->cap, sizeof(*grown), 64);
+	if (grown == NULL)
+		return CACHET_ENOMEM;
+	w->files = grown;
 	f = &w->files[w->n];
 	f->rel = cachet__strdup(rel);
 	f->path = cachet__strdup(path);

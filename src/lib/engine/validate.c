@@ -292,6 +292,19 @@ typedef struct edge {
 	const wf_binding *b; /* the binding of `to` that reads the edge's source */
 } edge;
 
+/* The node whose output binding j of node i reads: SIZE_MAX when it
+ * reads none, names no node, or node i is a duplicate (its name taken by
+ * an earlier node, reported on its own) and has no edges. */
+static size_t edge_source(const cachet_workflow *wf, size_t i, size_t j)
+{
+	const wf_binding *b = wf->nodes[i]->bindings[j];
+
+	if (b->info.src.kind != CACHET_SOURCE_OUTPUT ||
+	    cachet__workflow_find_node(wf, wf->nodes[i]->name) != i)
+		return SIZE_MAX;
+	return cachet__workflow_find_node(wf, b->src_node);
+}
+
 static void check_cycles(problems_ctx *pc, const cachet_workflow *wf)
 {
 	size_t n = wf->n_nodes, *start = NULL, *fill = NULL, *stack = NULL, *pos = NULL;
@@ -310,14 +323,8 @@ static void check_cycles(problems_ctx *pc, const cachet_workflow *wf)
 		goto oom;
 	/* count, then place the edges (CSR by source node) */
 	for (size_t i = 0; i < n; i++) {
-		if (cachet__workflow_find_node(wf, wf->nodes[i]->name) != i)
-			continue;
 		for (size_t j = 0; j < wf->nodes[i]->n_bindings; j++) {
-			const wf_binding *b = wf->nodes[i]->bindings[j];
-			size_t from;
-			if (b->info.src.kind != CACHET_SOURCE_OUTPUT)
-				continue;
-			from = cachet__workflow_find_node(wf, b->src_node);
+			size_t from = edge_source(wf, i, j);
 			if (from != SIZE_MAX) {
 				start[from + 1]++;
 				n_edges++;
@@ -330,16 +337,10 @@ static void check_cycles(problems_ctx *pc, const cachet_workflow *wf)
 		goto oom;
 	memcpy(fill, start, (n + 1) * sizeof *start);
 	for (size_t i = 0; i < n; i++) {
-		if (cachet__workflow_find_node(wf, wf->nodes[i]->name) != i)
-			continue;
 		for (size_t j = 0; j < wf->nodes[i]->n_bindings; j++) {
-			const wf_binding *b = wf->nodes[i]->bindings[j];
-			size_t from;
-			if (b->info.src.kind != CACHET_SOURCE_OUTPUT)
-				continue;
-			from = cachet__workflow_find_node(wf, b->src_node);
+			size_t from = edge_source(wf, i, j);
 			if (from != SIZE_MAX)
-				edges[fill[from]++] = (edge){i, b};
+				edges[fill[from]++] = (edge){i, wf->nodes[i]->bindings[j]};
 		}
 	}
 	for (size_t root = 0; root < n; root++) {

@@ -115,18 +115,14 @@ static int mem_commit(cachet_store_writer *base)
 		mb->objects[i].len = len;
 		mb->objects[i].mtime = now();
 	} else {
-		if (mb->n == mb->cap) {
-			size_t cap = mb->cap ? mb->cap * 2 : 16;
-			mem_object *grown = cachet__reallocarray(mb->objects, cap, sizeof *grown);
-			if (grown == NULL) {
-				pthread_mutex_unlock(&mb->lock);
-				cachet__free(data);
-				rc = CACHET_ENOMEM;
-				goto done;
-			}
-			mb->objects = grown;
-			mb->cap = cap;
+		mem_object *grown = cachet__grow(mb->objects, mb->n, &mb->cap, sizeof *grown, 16);
+		if (grown == NULL) {
+			pthread_mutex_unlock(&mb->lock);
+			cachet__free(data);
+			rc = CACHET_ENOMEM;
+			goto done;
 		}
+		mb->objects = grown;
 		memmove(mb->objects + i + 1, mb->objects + i, (mb->n - i) * sizeof *mb->objects);
 		mb->objects[i] = (mem_object){w->uri, data, len, now()};
 		w->uri = NULL; /* the object owns it now */

@@ -219,15 +219,11 @@ static int offload_dir(cachet_literal *lit, cachet_store *store, const char *uri
 		.file = copy_one,
 		.payload = &c,
 	};
-	uint8_t digest[CACHET__DIGEST_MAX];
 	char *hash = NULL;
 	int rc;
 
-	if ((rc = cachet__pipeline_dir(digest, path, show, o, &op)) < 0 ||
-	    (rc = cachet__digest_format(&hash, o->digest, true, digest)) < 0 ||
-	    (rc = cachet_literal_set_hash(lit, hash)) < 0)
-		goto done;
-done:
+	if ((rc = cachet__pipeline_dir(&hash, path, show, o, &op)) >= 0)
+		rc = cachet_literal_set_hash(lit, hash);
 	if (rc < 0 && c.committed) {
 		/* Take back what was committed: a failed offload leaves
 		 * nothing visible. The error stays the first one. */

@@ -102,6 +102,22 @@ void *cachet__reallocarray(void *ptr, size_t count, size_t size)
 	return cachet__realloc(ptr, count * size);
 }
 
+void *cachet__grow(void *items, size_t n, size_t *cap, size_t size, size_t first)
+{
+	size_t grown_cap = *cap ? 2 * *cap : first;
+	void *grown;
+
+	if (n < *cap)
+		return items;
+	if (*cap > SIZE_MAX / 2) {
+		cachet__error_oom();
+		return NULL;
+	}
+	if ((grown = cachet__reallocarray(items, grown_cap, size)) != NULL)
+		*cap = grown_cap;
+	return grown;
+}
+
 char *cachet__strdup(const char *s)
 {
 	return cachet__strndup(s, strlen(s));

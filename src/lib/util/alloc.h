@@ -14,6 +14,13 @@ void *cachet__calloc(size_t count, size_t size); /* checks count*size overflow *
 void *cachet__realloc(void *ptr, size_t size);
 /* realloc for arrays: checks count*size overflow. */
 void *cachet__reallocarray(void *ptr, size_t count, size_t size);
+/*
+ * Room for one more element in an array of n elements in *cap slots of
+ * size bytes: the array itself while n < *cap, else the array reallocated
+ * to twice the slots (first when it has none) and *cap raised. NULL on
+ * failure, the array and *cap as they were.
+ */
+void *cachet__grow(void *items, size_t n, size_t *cap, size_t size, size_t first);
 char *cachet__strdup(const char *s);
 char *cachet__strndup(const char *s, size_t n); /* copies n bytes, adds NUL */
 void cachet__free(void *ptr);
