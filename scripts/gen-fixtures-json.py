@@ -12,7 +12,8 @@ as an independent oracle:
     protobuf's JSON mapping says, not merely what cachet prints;
   - <name>.pb: the deterministic wire encoding of the parsed message, so
     the unit test can check that cachet decoded the JSON to the same value
-    Google did (decode JSON, encode wire, compare bytes);
+    Google did (decode JSON, encode wire, compare bytes); then
+    scripts/gen-fixtures-go/gen.sh rewrites it in Go's field order;
   - <name>_snake.json: Google's printer with the proto field names
     (snake_case), which cachet must read as the same value;
   - <name>_pretty.json: the canonical text re-indented by the small

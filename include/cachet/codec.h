@@ -3,9 +3,10 @@
  * the protobuf wire format (what Flyte stores as inputs.pb / outputs.pb)
  * and protobuf's JSON mapping.
  *
- * The wire encoder is deterministic, like Go's deterministic marshalling:
- * fields in number order, map entries sorted by key. Decoding bytes that
- * such an encoder wrote and encoding the result gives the same bytes.
+ * The wire encoder writes what Flyte's Go backend writes with its
+ * deterministic marshalling: the fields outside any oneof in number order,
+ * then the set oneof member; map entries sorted by key. Decoding bytes
+ * that Go wrote and encoding the result gives the same bytes.
  * Unknown fields are skipped. JSON output uses the camelCase names; JSON
  * input accepts camelCase and snake_case.
  *

@@ -775,19 +775,38 @@ static void test_decode_messages(void **state)
 	decode_fails(&cachet__literal_desc, "{\"scalar\":{\"none_Type\":{}}}", CACHET_EINVALID,
 		     "scalar: unknown field \"none_Type\"");
 
-	/* the artifact fields of Variable are skipped, whatever they hold */
+	/* the artifact fields of Variable, under both names */
 	cachet_interface *iface = decode_ok(
 		&cachet__interface_desc,
 		"{\"inputs\":{\"variables\":{\"x\":{\"type\":{\"simple\":\"INTEGER\"},"
-		"\"artifactPartialId\":{\"a\":[1]},\"artifact_tag\":\"t\"},"
+		"\"artifactPartialId\":{\"artifactKey\":{\"name\":\"n\"},\"version\":\"v\"},"
+		"\"artifact_tag\":{\"value\":{\"static_value\":\"s\"}}},"
 		"\"y\":{\"artifact_partial_id\":null,\"artifactTag\":{}}}}}");
 	assert_int_equal(iface->inputs->n_variables, 2);
-	assert_int_equal(iface->inputs->variables[0].value->type->simple, CACHET_SIMPLE_INTEGER);
+	cachet_variable *x = iface->inputs->variables[0].value;
+	assert_int_equal(x->type->simple, CACHET_SIMPLE_INTEGER);
+	assert_string_equal(x->artifact_partial_id->artifact_key->name, "n");
+	assert_string_equal(x->artifact_partial_id->version, "v");
+	assert_int_equal(x->artifact_tag->value->kind, CACHET_LABEL_VALUE_STATIC);
+	assert_string_equal(x->artifact_tag->value->static_value, "s");
+	assert_null(iface->inputs->variables[1].value->artifact_partial_id);
+	assert_non_null(iface->inputs->variables[1].value->artifact_tag);
 	cachet_interface_free(iface);
 	decode_fails(&cachet__interface_desc,
 		     "{\"inputs\":{\"variables\":{\"x\":{\"artifactId\":{}}}}}", CACHET_EINVALID,
 		     "inputs.variables.x: unknown field \"artifactId\"");
-	/* ... but only in Variable */
+	decode_fails(&cachet__interface_desc,
+		     "{\"inputs\":{\"variables\":{\"x\":{\"artifactTag\":{\"value\":"
+		     "{\"staticValue\":\"a\",\"inputBinding\":{}}}}}}}",
+		     CACHET_EINVALID,
+		     "inputs.variables.x.artifactTag.value: oneof members \"staticValue\" and "
+		     "\"inputBinding\" are both set");
+	decode_fails(&cachet__interface_desc,
+		     "{\"inputs\":{\"variables\":{\"x\":{\"artifactPartialId\":{\"timePartition\":"
+		     "{\"granularity\":\"WEEK\"}}}}}}",
+		     CACHET_EINVALID,
+		     "inputs.variables.x.artifactPartialId.timePartition: \"granularity\": unknown "
+		     "Granularity value \"WEEK\"");
 	decode_fails(&cachet__literal_desc, "{\"artifactTag\":{}}", CACHET_EINVALID,
 		     "unknown field \"artifactTag\"");
 
