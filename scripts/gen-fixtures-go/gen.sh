@@ -34,3 +34,4 @@ go build -o "$work/gen" gen-fixtures-go
 "$work/gen" reencode flyteidl.core.TypedInterface "$fixtures/wire/interface_all_types.pb"
 "$work/gen" reencode flyteidl.core.LiteralMap "$fixtures/json/literal_map_all.pb"
 "$work/gen" reencode flyteidl.core.TypedInterface "$fixtures/json/interface_all.pb"
+"$work/gen" reencode flyteidl.core.TypedInterface "$fixtures/json/interface_artifacts.pb"

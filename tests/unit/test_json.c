@@ -187,6 +187,7 @@ static void test_fixture_interface(void **state)
 {
 	(void)state;
 	check_fixture(&cachet__interface_desc, "interface_all");
+	check_fixture(&cachet__interface_desc, "interface_artifacts");
 }
 
 /* The decoded fixture holds the values the text says, read directly from

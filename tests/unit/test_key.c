@@ -984,6 +984,64 @@ static void test_pbhash_matches_google_json(void **state)
 	(void)state;
 	assert_fixture_hash("literal_map_all", false);
 	assert_fixture_hash("interface_all", true);
+	assert_fixture_hash("interface_artifacts", true);
+}
+
+/*
+ * Dataset versions from an oracle that shares no code with cachet:
+ * scripts/gen-fixtures-json.py hashes Google's JSON of each interface with
+ * its own objecthash (checked there against versions Flyte computed) into
+ * <name>.version. interface_artifacts holds Variable's artifact fields,
+ * which Flyte's interface hash includes.
+ */
+static void assert_fixture_version(const char *name)
+{
+	char rel[256];
+	size_t pb_len, want_len;
+	cachet_interface *iface = NULL;
+	char *got = NULL;
+
+	snprintf(rel, sizeof(rel), "tests/fixtures/json/%s.pb", name);
+	char *pb = read_fixture(rel, &pb_len);
+	snprintf(rel, sizeof(rel), "tests/fixtures/json/%s.version", name);
+	char *want = read_fixture(rel, &want_len);
+	if (want_len > 0 && want[want_len - 1] == '\n')
+		want[want_len - 1] = '\0';
+
+	assert_int_equal(cachet_interface_decode(&iface, pb, pb_len, CACHET_FORMAT_PB), 0);
+	assert_int_equal(cachet_dataset_version(&got, "1.0.0", iface), 0);
+	assert_string_equal(got, want);
+	cachet_free(got);
+	cachet_interface_free(iface);
+	free(pb);
+	free(want);
+}
+
+static void test_dataset_version_oracle(void **state)
+{
+	(void)state;
+	assert_fixture_version("interface_all");
+	assert_fixture_version("interface_artifacts");
+
+	/* without an input's artifact id, the inputs' part changes and the
+	 * outputs' part stays */
+	size_t pb_len, want_len;
+	cachet_interface *iface = NULL;
+	char *v = NULL;
+	char *pb = read_fixture("tests/fixtures/json/interface_artifacts.pb", &pb_len);
+	char *want = read_fixture("tests/fixtures/json/interface_artifacts.version", &want_len);
+	assert_int_equal(cachet_interface_decode(&iface, pb, pb_len, CACHET_FORMAT_PB), 0);
+	cachet_variable *b = cachet_variable_map_get(iface->inputs, "b");
+	cachet__message_free(&cachet__artifact_id_desc, b->artifact_partial_id);
+	b->artifact_partial_id = NULL;
+	assert_int_equal(cachet_dataset_version(&v, "1.0.0", iface), 0);
+	assert_int_equal(strlen(v), strlen("1.0.0-12345678-12345678"));
+	assert_memory_not_equal(v, want, 14);
+	assert_memory_equal(v + 14, want + 14, 9);
+	cachet_free(v);
+	cachet_interface_free(iface);
+	free(pb);
+	free(want);
 }
 
 /* ---- allocation failures ---- */
@@ -1037,6 +1095,7 @@ int main(void)
 		cmocka_unit_test(test_two_integers),
 		cmocka_unit_test(test_ignore),
 		cmocka_unit_test(test_dataset_version),
+		cmocka_unit_test(test_dataset_version_oracle),
 		cmocka_unit_test(test_cache_version_trimming),
 		cmocka_unit_test(test_flyte_test_messages),
 		cmocka_unit_test(test_hash_only_literal),
