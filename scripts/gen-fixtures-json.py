@@ -29,6 +29,11 @@ as an independent oracle:
 Development-time only; the build and the tests never run this.
 Needs protoc and the Python protobuf runtime (Debian: protobuf-compiler
 python3-protobuf). Run from anywhere:  /usr/bin/python3 scripts/gen-fixtures-json.py
+
+With --tag JSON it prints instead the cache tag Flyte computes for a
+LiteralMap given in JSON whose literals carry no hash (hashify leaves them
+as they are): "flyte_cached-" + b64url(objecthash(JSON)), unpadded. The
+unit tests quote such tags as expected values.
 """
 
 import base64
@@ -186,5 +191,13 @@ def main():
         print("wrote", name)
 
 
+def tag_of(text):
+    digest = objecthash(json.loads(text))
+    return "flyte_cached-" + base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--tag":
+        print(tag_of(sys.argv[2]))
+    else:
+        main()
