@@ -19,17 +19,22 @@ for f in "$GO"/*.pb; do
 	expect_status 0 "$name"
 	cmp -s out.pb "$f" || fail "$name: cachet's bytes differ from Go's"
 	passed=$((passed + 1))
+
+	# through JSON and back, save for NaN and infinite Struct numbers,
+	# whose JSON is a string (docs/json-mapping.md)
+	[ "$name" = map-struct-nonfinite ] && continue
+	run literal convert --type "$type" --from pb --to json -o out.json "$f"
+	expect_status 0 "$name to json"
+	run literal convert --type "$type" --from json --to pb -o back.pb out.json
+	expect_status 0 "$name from json"
+	cmp -s back.pb "$f" || fail "$name: through JSON, cachet's bytes differ from Go's"
+	passed=$((passed + 1))
 	n=$((n + 1))
 done
 [ "$n" -ge 20 ] || fail "only $n Go fixtures found in $GO"
 
-# Through JSON and back as well: the order does not depend on how the
-# value was read.
+# JSON keeps number order: the wire order is the encoder's alone.
 run literal convert --type literal --to json "$GO/lit-scalar-hash-metadata.pb"
 expect_out '{"scalar":{"primitive":{"integer":"1"}},"hash":"h","metadata":{"a":"1","b":"2"}}' "to json"
-run_stdin "$out" literal convert --type literal --from json --to pb -o back.pb
-expect_status 0 "json to pb"
-cmp -s back.pb "$GO/lit-scalar-hash-metadata.pb" || fail "json to pb: bytes differ from Go's"
-passed=$((passed + 1))
 
 finish

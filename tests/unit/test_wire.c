@@ -883,6 +883,66 @@ static void test_fixtures_go_order(void **state)
 	free(want.data);
 }
 
+/* The order by hand, for a oneof beside a message field, and for two
+ * oneofs (no Flyte message has two; a table made up for the test). */
+struct two_oneofs {
+	int first_kind;
+	union {
+		int64_t a; /* 5 */
+		bool b;    /* 1 */
+	};
+	int second_kind;
+	union {
+		int64_t c; /* 2 */
+		int64_t d; /* 6 */
+	};
+	int64_t plain; /* 9 */
+};
+
+static const cachet__field_desc two_oneofs_fields[] = {
+	{1, "b", "b", CACHET__BOOL, CACHET__SINGULAR, offsetof(struct two_oneofs, b), 0,
+	 offsetof(struct two_oneofs, first_kind), NULL, NULL, 0},
+	{2, "c", "c", CACHET__INT64, CACHET__SINGULAR, offsetof(struct two_oneofs, c), 0,
+	 offsetof(struct two_oneofs, second_kind), NULL, NULL, 1},
+	{5, "a", "a", CACHET__INT64, CACHET__SINGULAR, offsetof(struct two_oneofs, a), 0,
+	 offsetof(struct two_oneofs, first_kind), NULL, NULL, 0},
+	{6, "d", "d", CACHET__INT64, CACHET__SINGULAR, offsetof(struct two_oneofs, d), 0,
+	 offsetof(struct two_oneofs, second_kind), NULL, NULL, 1},
+	{9, "plain", "plain", CACHET__INT64, CACHET__SINGULAR, offsetof(struct two_oneofs, plain), 0,
+	 CACHET__NOT_ONEOF, NULL, NULL, 0},
+};
+static const cachet__message_desc two_oneofs_desc = {
+	"test.TwoOneofs", sizeof(struct two_oneofs), two_oneofs_fields,
+	sizeof(two_oneofs_fields) / sizeof(two_oneofs_fields[0]), CACHET__WKT_NONE};
+
+static void test_go_order_by_hand(void **state)
+{
+	(void)state;
+	/* ArtifactBindingData {partition_key "k", time_transform {transform
+	 * "t"}}: time_transform (7) first, then the oneof's partition_key (5) */
+	cachet_artifact_binding_data *abd = xnew(&cachet__artifact_binding_data_desc);
+	abd->kind = CACHET_PARTITION_DATA_KEY;
+	abd->partition_key = xs("k");
+	abd->time_transform = xnew(&cachet__time_transform_desc);
+	abd->time_transform->transform = xs("t");
+	context = "artifact binding data";
+	assert_encodes_hex(&cachet__artifact_binding_data_desc, abd, "3a 03 0a 01 74 2a 01 6b");
+	cachet__message_free(&cachet__artifact_binding_data_desc, abd);
+
+	/* plain (9) first; then the first oneof (a = 5); then the second
+	 * (c = 2), though 2 < 5 */
+	struct two_oneofs t = {.first_kind = 5, .a = 1, .second_kind = 2, .c = 3, .plain = 4};
+	context = "two oneofs";
+	assert_encodes_hex(&two_oneofs_desc, &t, "48 04 28 01 10 03");
+	t.first_kind = 1;
+	t.b = false; /* a set member is written even when false */
+	t.second_kind = 6;
+	t.d = 7;
+	t.plain = 0;
+	assert_encodes_hex(&two_oneofs_desc, &t, "08 00 30 07");
+	context = "";
+}
+
 static const cachet_label_value *partition(const cachet_partitions *p, const char *key)
 {
 	for (size_t i = 0; i < p->n_value; i++)
@@ -1715,6 +1775,7 @@ int main(void)
 		cmocka_unit_test(test_fixture_all_types),
 		cmocka_unit_test(test_fixture_big_map),
 		cmocka_unit_test(test_fixtures_go_order),
+		cmocka_unit_test(test_go_order_by_hand),
 		cmocka_unit_test(test_fixture_go_artifacts),
 		cmocka_unit_test(test_fixture_go_nonfinite),
 		cmocka_unit_test(test_unknown_fields),
