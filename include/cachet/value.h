@@ -369,7 +369,8 @@ struct cachet_literal {
 /*
  * What a Variable may say about the artifact it reads or produces. cachet
  * does not interpret them; they take part in the interface hash (and so
- * in the dataset version), as they do in Flyte.
+ * in the dataset version), as they do in Flyte. They come from Flyte's
+ * files through the decoders of cachet/codec.h; there are no builders.
  */
 
 enum cachet_granularity {
