@@ -1523,10 +1523,11 @@ static void test_fault_injection(void **state)
 {
 	(void)state;
 	static const char *const fixtures[] = {"tests/fixtures/json/literal_map_all.json",
-					       "tests/fixtures/json/interface_all.json"};
-	static const cachet__message_desc *const descs[] = {&cachet__literal_map_desc,
-							    &cachet__interface_desc};
-	for (size_t k = 0; k < 2; k++) {
+					       "tests/fixtures/json/interface_all.json",
+					       "tests/fixtures/json/interface_artifacts.json"};
+	static const cachet__message_desc *const descs[] = {
+		&cachet__literal_map_desc, &cachet__interface_desc, &cachet__interface_desc};
+	for (size_t k = 0; k < 3; k++) {
 		size_t len;
 		char *text = read_fixture(fixtures[k], &len);
 		void *msg = NULL;

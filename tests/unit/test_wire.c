@@ -1696,11 +1696,14 @@ static void test_corrupted(void **state)
 static void test_alloc_failures(void **state)
 {
 	(void)state;
-	const char *files[] = {"literal_map_all_kinds.pb", "interface_all_types.pb"};
-	const cachet__message_desc *descs[] = {&cachet__literal_map_desc, &cachet__interface_desc};
+	const char *files[] = {"tests/fixtures/wire/literal_map_all_kinds.pb",
+			       "tests/fixtures/wire/interface_all_types.pb",
+			       "tests/fixtures/wire-go/iface-artifacts.pb"};
+	const cachet__message_desc *descs[] = {&cachet__literal_map_desc, &cachet__interface_desc,
+					       &cachet__interface_desc};
 
-	for (size_t f = 0; f < 2; f++) {
-		bytes b = read_fixture(files[f]);
+	for (size_t f = 0; f < 3; f++) {
+		bytes b = read_source_file(files[f]);
 		void *value = NULL;
 		long n;
 
