@@ -5,8 +5,10 @@ These fixtures are an independent oracle for cachet's wire codec
 (tests/unit/test_wire.c): Google's Python protobuf, driven by our
 hand-written tests/fixtures/flyte.proto, writes each message with
 SerializeToString(deterministic=True) (fields in number order, map keys
-sorted), and the unit test checks that cachet decodes the expected values
-and re-encodes the very same bytes.
+sorted). Flyte's Go backend writes oneof members after the other fields,
+so scripts/gen-fixtures-go/gen.sh then rewrites these files in Go's bytes;
+the unit test checks that cachet decodes the expected values and
+re-encodes the very same bytes.
 
 Development-time only; the build and the tests never run this.
 Needs: protoc and the Python protobuf runtime, e.g. on Debian

@@ -3,9 +3,10 @@
  * the protobuf wire format (what Flyte stores as inputs.pb / outputs.pb)
  * and protobuf's JSON mapping.
  *
- * The wire encoder is deterministic, like Go's deterministic marshalling:
- * fields in number order, map entries sorted by key. Decoding bytes that
- * such an encoder wrote and encoding the result gives the same bytes.
+ * The wire encoder writes what Flyte's Go backend writes with its
+ * deterministic marshalling: the fields outside any oneof in number order,
+ * then the set oneof member; map entries sorted by key. Decoding bytes
+ * that Go wrote and encoding the result gives the same bytes.
  * Unknown fields are skipped. JSON output uses the camelCase names; JSON
  * input accepts camelCase and snake_case.
  *
@@ -58,8 +59,10 @@ CACHET_EXTERN int cachet_interface_decode(cachet_interface **out, const void *da
  * JSON output is NUL-terminated (the NUL not counted) and ends without a
  * newline. format must be CACHET_FORMAT_PB or CACHET_FORMAT_JSON. JSON
  * encoding fails (CACHET_EINVALID) for values protobuf JSON cannot express:
- * a timestamp or duration out of range, a Struct value with no kind, a
- * Struct number that is NaN or infinite.
+ * a timestamp or duration out of range, a Struct value with no kind. A
+ * Struct number that is NaN or infinite is written as the string "NaN",
+ * "Infinity" or "-Infinity", as Flyte's Go backend writes it; that JSON
+ * reads back as a string value, not as the number.
  */
 CACHET_EXTERN int cachet_literal_map_encode(char **out, size_t *len,
 					    const cachet_literal_map *map, cachet_format format,

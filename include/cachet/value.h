@@ -365,11 +365,119 @@ struct cachet_literal {
 };
 
 /* ---------------------------------------------------------------------- */
+/* Artifacts (flyteidl.core, artifact_id.proto)                           */
+/*
+ * What a Variable may say about the artifact it reads or produces. cachet
+ * does not interpret them; they take part in the interface hash (and so
+ * in the dataset version), as they do in Flyte. They come from Flyte's
+ * files through the decoders of cachet/codec.h; there are no builders.
+ */
+
+enum cachet_granularity {
+	CACHET_GRANULARITY_UNSET = 0,
+	CACHET_GRANULARITY_MINUTE = 1,
+	CACHET_GRANULARITY_HOUR = 2,
+	CACHET_GRANULARITY_DAY = 3,
+	CACHET_GRANULARITY_MONTH = 4
+};
+
+enum cachet_operator {
+	CACHET_OPERATOR_MINUS = 0,
+	CACHET_OPERATOR_PLUS = 1
+};
+
+typedef struct cachet_artifact_key {
+	char *project;
+	char *domain;
+	char *name;
+	char *org;
+} cachet_artifact_key;
+
+typedef struct cachet_time_transform {
+	char *transform;
+	int32_t op; /* enum cachet_operator */
+} cachet_time_transform;
+
+typedef enum cachet_partition_data_kind {
+	CACHET_PARTITION_DATA_NOT_SET = 0,
+	CACHET_PARTITION_DATA_KEY = 5,
+	CACHET_PARTITION_DATA_TIME = 6
+} cachet_partition_data_kind;
+
+/* A partition bound to a triggering artifact. Fields 1 to 4 are reserved. */
+typedef struct cachet_artifact_binding_data {
+	cachet_partition_data_kind kind;
+	union {
+		char *partition_key;
+		bool bind_to_time_partition;
+	};
+	cachet_time_transform *time_transform;
+} cachet_artifact_binding_data;
+
+typedef struct cachet_input_binding_data {
+	char *var;
+} cachet_input_binding_data;
+
+/* An empty message (flyteidl.core.RuntimeBinding). */
+typedef struct cachet_runtime_binding {
+	char reserved_; /* C has no empty structs */
+} cachet_runtime_binding;
+
+typedef enum cachet_label_value_kind {
+	CACHET_LABEL_VALUE_NOT_SET = 0,
+	CACHET_LABEL_VALUE_STATIC = 1,
+	CACHET_LABEL_VALUE_TIME = 2,
+	CACHET_LABEL_VALUE_TRIGGERED = 3,
+	CACHET_LABEL_VALUE_INPUT = 4,
+	CACHET_LABEL_VALUE_RUNTIME = 5
+} cachet_label_value_kind;
+
+typedef struct cachet_label_value {
+	cachet_label_value_kind kind;
+	union {
+		char *static_value;
+		cachet_timestamp *time_value;
+		cachet_artifact_binding_data *triggered_binding;
+		cachet_input_binding_data *input_binding;
+		cachet_runtime_binding *runtime_binding;
+	};
+} cachet_label_value;
+
+typedef struct cachet_label_value_entry {
+	char *key;
+	cachet_label_value *value;
+} cachet_label_value_entry;
+
+typedef struct cachet_partitions {
+	cachet_label_value_entry *value; /* map<string, LabelValue> */
+	size_t n_value;
+} cachet_partitions;
+
+typedef struct cachet_time_partition {
+	cachet_label_value *value;
+	int32_t granularity; /* enum cachet_granularity */
+} cachet_time_partition;
+
+typedef struct cachet_artifact_id {
+	cachet_artifact_key *artifact_key;
+	char *version;
+	cachet_partitions *partitions;
+	cachet_time_partition *time_partition;
+} cachet_artifact_id;
+
+typedef struct cachet_artifact_tag {
+	cachet_artifact_key *artifact_key;
+	cachet_label_value *value;
+} cachet_artifact_tag;
+
+/* ---------------------------------------------------------------------- */
 /* Interfaces (flyteidl.core, interface.proto)                            */
 
 typedef struct cachet_variable {
 	cachet_literal_type *type;
 	char *description;
+	cachet_artifact_id *artifact_partial_id; /* the artifact it reads, or NULL */
+	cachet_artifact_tag *artifact_tag;       /* the tag it is known by, or NULL */
 } cachet_variable;
 
 typedef struct cachet_variable_map_entry {

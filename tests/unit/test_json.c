@@ -187,6 +187,7 @@ static void test_fixture_interface(void **state)
 {
 	(void)state;
 	check_fixture(&cachet__interface_desc, "interface_all");
+	check_fixture(&cachet__interface_desc, "interface_artifacts");
 }
 
 /* The decoded fixture holds the values the text says, read directly from
@@ -775,19 +776,38 @@ static void test_decode_messages(void **state)
 	decode_fails(&cachet__literal_desc, "{\"scalar\":{\"none_Type\":{}}}", CACHET_EINVALID,
 		     "scalar: unknown field \"none_Type\"");
 
-	/* the artifact fields of Variable are skipped, whatever they hold */
+	/* the artifact fields of Variable, under both names */
 	cachet_interface *iface = decode_ok(
 		&cachet__interface_desc,
 		"{\"inputs\":{\"variables\":{\"x\":{\"type\":{\"simple\":\"INTEGER\"},"
-		"\"artifactPartialId\":{\"a\":[1]},\"artifact_tag\":\"t\"},"
+		"\"artifactPartialId\":{\"artifactKey\":{\"name\":\"n\"},\"version\":\"v\"},"
+		"\"artifact_tag\":{\"value\":{\"static_value\":\"s\"}}},"
 		"\"y\":{\"artifact_partial_id\":null,\"artifactTag\":{}}}}}");
 	assert_int_equal(iface->inputs->n_variables, 2);
-	assert_int_equal(iface->inputs->variables[0].value->type->simple, CACHET_SIMPLE_INTEGER);
+	cachet_variable *x = iface->inputs->variables[0].value;
+	assert_int_equal(x->type->simple, CACHET_SIMPLE_INTEGER);
+	assert_string_equal(x->artifact_partial_id->artifact_key->name, "n");
+	assert_string_equal(x->artifact_partial_id->version, "v");
+	assert_int_equal(x->artifact_tag->value->kind, CACHET_LABEL_VALUE_STATIC);
+	assert_string_equal(x->artifact_tag->value->static_value, "s");
+	assert_null(iface->inputs->variables[1].value->artifact_partial_id);
+	assert_non_null(iface->inputs->variables[1].value->artifact_tag);
 	cachet_interface_free(iface);
 	decode_fails(&cachet__interface_desc,
 		     "{\"inputs\":{\"variables\":{\"x\":{\"artifactId\":{}}}}}", CACHET_EINVALID,
 		     "inputs.variables.x: unknown field \"artifactId\"");
-	/* ... but only in Variable */
+	decode_fails(&cachet__interface_desc,
+		     "{\"inputs\":{\"variables\":{\"x\":{\"artifactTag\":{\"value\":"
+		     "{\"staticValue\":\"a\",\"inputBinding\":{}}}}}}}",
+		     CACHET_EINVALID,
+		     "inputs.variables.x.artifactTag.value: oneof members \"staticValue\" and "
+		     "\"inputBinding\" are both set");
+	decode_fails(&cachet__interface_desc,
+		     "{\"inputs\":{\"variables\":{\"x\":{\"artifactPartialId\":{\"timePartition\":"
+		     "{\"granularity\":\"WEEK\"}}}}}}",
+		     CACHET_EINVALID,
+		     "inputs.variables.x.artifactPartialId.timePartition: \"granularity\": unknown "
+		     "Granularity value \"WEEK\"");
 	decode_fails(&cachet__literal_desc, "{\"artifactTag\":{}}", CACHET_EINVALID,
 		     "unknown field \"artifactTag\"");
 
@@ -1179,6 +1199,44 @@ static void test_encode_strings(void **state)
 	cachet_literal_free(l);
 }
 
+/* A NaN or infinite Struct number is written as Go's jsonpb writes it, as a
+ * string, which reads back as a string value: the JSON is not the same
+ * value as the protobuf it came from. */
+static void test_encode_nonfinite_struct_numbers(void **state)
+{
+	(void)state;
+	static const struct {
+		double number;
+		const char *json;
+	} cases[] = {
+		{NAN, "{\"scalar\":{\"generic\":{\"k\":[1,{\"x\":\"NaN\"}]}}}"},
+		{INFINITY, "{\"scalar\":{\"generic\":{\"k\":[1,{\"x\":\"Infinity\"}]}}}"},
+		{-INFINITY, "{\"scalar\":{\"generic\":{\"k\":[1,{\"x\":\"-Infinity\"}]}}}"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cachet_literal *l = decode_ok(&cachet__literal_desc,
+					      "{\"scalar\":{\"generic\":{\"k\":[1,{\"x\":2}]}}}");
+		cachet_value *x = l->scalar->generic->fields[0]
+					  .value->list_value->values[1]
+					  ->struct_value->fields[0]
+					  .value;
+		x->number_value = cases[i].number;
+		char *text = encode_ok(&cachet__literal_desc, l, 0);
+		assert_string_equal(text, cases[i].json);
+
+		cachet_literal *back = decode_ok(&cachet__literal_desc, text);
+		x = back->scalar->generic->fields[0]
+			    .value->list_value->values[1]
+			    ->struct_value->fields[0]
+			    .value;
+		assert_int_equal(x->kind, CACHET_VALUE_STRING);
+		assert_false(cachet__message_equal(&cachet__literal_desc, l, back));
+		cachet_literal_free(back);
+		cachet_free(text);
+		cachet_literal_free(l);
+	}
+}
+
 static void test_encode_invalid_values(void **state)
 {
 	(void)state;
@@ -1193,14 +1251,6 @@ static void test_encode_invalid_values(void **state)
 	encode_fails(&cachet__literal_map_desc, m, CACHET_EINVALID,
 		     "literals.a.scalar.generic.k[1].x: struct value has no kind set");
 	x->kind = CACHET_VALUE_NUMBER;
-	x->number_value = NAN;
-	encode_fails(&cachet__literal_map_desc, m, CACHET_EINVALID,
-		     "literals.a.scalar.generic.k[1].x: struct number value is NaN, which JSON "
-		     "cannot hold");
-	x->number_value = -INFINITY;
-	encode_fails(&cachet__literal_map_desc, m, CACHET_EINVALID,
-		     "literals.a.scalar.generic.k[1].x: struct number value is infinite, which "
-		     "JSON cannot hold");
 	x->number_value = 2;
 
 	cachet_timestamp *ts = cachet_literal_map_get(m, "t")->scalar->primitive->datetime;
@@ -1473,10 +1523,11 @@ static void test_fault_injection(void **state)
 {
 	(void)state;
 	static const char *const fixtures[] = {"tests/fixtures/json/literal_map_all.json",
-					       "tests/fixtures/json/interface_all.json"};
-	static const cachet__message_desc *const descs[] = {&cachet__literal_map_desc,
-							    &cachet__interface_desc};
-	for (size_t k = 0; k < 2; k++) {
+					       "tests/fixtures/json/interface_all.json",
+					       "tests/fixtures/json/interface_artifacts.json"};
+	static const cachet__message_desc *const descs[] = {
+		&cachet__literal_map_desc, &cachet__interface_desc, &cachet__interface_desc};
+	for (size_t k = 0; k < 3; k++) {
 		size_t len;
 		char *text = read_fixture(fixtures[k], &len);
 		void *msg = NULL;
@@ -1557,6 +1608,7 @@ int main(void)
 		cmocka_unit_test(test_encode_compact),
 		cmocka_unit_test(test_encode_doubles),
 		cmocka_unit_test(test_encode_strings),
+		cmocka_unit_test(test_encode_nonfinite_struct_numbers),
 		cmocka_unit_test(test_encode_invalid_values),
 		cmocka_unit_test(test_encode_appends),
 		cmocka_unit_test(test_encode_pretty_arrays),

@@ -78,6 +78,14 @@ int cachet__timestamp_format(const cachet_timestamp *ts, cachet_buf *out);
 int cachet__timestamp_parse(const char *text, cachet_timestamp *out); /* RFC 3339, any offset */
 int cachet__duration_format(const cachet_duration *d, cachet_buf *out);
 int cachet__duration_parse(const char *text, cachet_duration *out);
+/*
+ * How protobuf JSON spells a double JSON numbers cannot hold: "NaN",
+ * "Infinity" or "-Infinity"; NULL for a finite one. Go's jsonpb writes a
+ * google.protobuf.Value number this way too, so Flyte hashes such a Struct
+ * number as that string.
+ */
+const char *cachet__json_nonfinite_text(double v);
+
 /* Shortest text that reads back as the same double ("1.3", "1e+30").
  * Finite values only. */
 int cachet__double_format(double v, cachet_buf *out);

@@ -530,20 +530,6 @@ static int decode_map(decoder *c, void *msg, const cachet__field_desc *f, json_t
 	return cachet__map_normalize(msg, f);
 }
 
-/* Variable fields of Flyte's artifact service, which cachet does not model:
- * accepted and dropped, as the wire decoder drops them as unknown. */
-static bool is_ignored_field(const cachet__message_desc *d, const char *key)
-{
-	static const char *const variable_ignored[] = {
-		"artifactPartialId", "artifact_partial_id", "artifactTag", "artifact_tag"};
-	if (d != &cachet__variable_desc)
-		return false;
-	for (size_t i = 0; i < sizeof(variable_ignored) / sizeof(variable_ignored[0]); i++)
-		if (strcmp(key, variable_ignored[i]) == 0)
-			return true;
-	return false;
-}
-
 /* Whether unknown field names of d are skipped rather than refused. */
 static bool is_open(const decoder *c, const cachet__message_desc *d)
 {
@@ -608,7 +594,7 @@ static int decode_fields(decoder *c, const cachet__message_desc *d, json_t *j, v
 		char a[SHOWN_SIZE], b[SHOWN_SIZE];
 		const cachet__field_desc *f = cachet__field_by_name(d, key, strlen(key));
 		if (f == NULL) {
-			if (is_ignored_field(d, key) || is_open(c, d))
+			if (is_open(c, d))
 				continue;
 			quote(a, key, strlen(key));
 			return at_error(CACHET_EINVALID, at, "unknown field %s", a);

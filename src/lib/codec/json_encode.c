@@ -19,7 +19,6 @@
 #include "util/error.h"
 #include "value/message.h"
 
-#include <math.h>
 #include <string.h>
 
 typedef struct encoder {
@@ -213,22 +212,22 @@ static int encode_fields(encoder *e, const cachet__message_desc *d, const void *
 	return rc;
 }
 
-/* A google.protobuf.Value: plain JSON. There is no JSON for "no kind", and
- * none for a NaN or infinite number (the strings "NaN" and "Infinity"
- * would read back as string values). */
+/* A google.protobuf.Value: plain JSON. There is no JSON for "no kind". A
+ * NaN or infinite number is written as Go's jsonpb writes it, as the
+ * string "NaN", "Infinity" or "-Infinity" (which reads back as a string
+ * value, not as the number). */
 static int encode_value(encoder *e, const cachet_value *v, const cachet__json_path *path,
 			int level, int depth)
 {
 	switch (v ? v->kind : CACHET_VALUE_NOT_SET) {
 	case CACHET_VALUE_NULL:
 		return cachet__buf_puts(e->out, "null");
-	case CACHET_VALUE_NUMBER:
-		if (!isfinite(v->number_value))
-			return at_path(cachet__error(CACHET_EINVALID,
-						     "struct number value is %s, which JSON cannot hold",
-						     isnan(v->number_value) ? "NaN" : "infinite"),
-				       path);
+	case CACHET_VALUE_NUMBER: {
+		const char *text = cachet__json_nonfinite_text(v->number_value);
+		if (text != NULL)
+			return cachet__json_put_string(e->out, text, strlen(text));
 		return put_number(e, v->number_value);
+	}
 	case CACHET_VALUE_STRING: {
 		const char *s = v->string_value ? v->string_value : "";
 		int rc = cachet__json_put_string(e->out, s, strlen(s));

@@ -37,11 +37,8 @@ int cachet__json_scalar_of(const cachet__field_desc *f, const void *storage, cac
 		return 0;
 	case CACHET__DOUBLE: {
 		double v = *(const double *)storage;
-		if (isnan(v))
-			out->str = "NaN";
-		else if (isinf(v))
-			out->str = v > 0 ? "Infinity" : "-Infinity";
-		else {
+		if ((out->str = cachet__json_nonfinite_text(v)) == NULL) {
+			out->str = "";
 			out->kind = CACHET__JSON_NUMBER;
 			out->number = v;
 		}
@@ -103,6 +100,15 @@ static void decimal_point_to_c(char *text)
 	memmove(at + 1, at + n, strlen(at + n) + 1);
 }
 
+const char *cachet__json_nonfinite_text(double v)
+{
+	if (isnan(v))
+		return "NaN";
+	if (isinf(v))
+		return v > 0 ? "Infinity" : "-Infinity";
+	return NULL;
+}
+
 /*
  * The shortest of %.15g, %.16g, %.17g that reads back as the same double:
  * 17 significant digits always do, fewer usually do and read better
@@ -114,7 +120,7 @@ int cachet__double_format(double v, cachet_buf *out)
 {
 	if (!isfinite(v))
 		return cachet__error(CACHET_EINVALID, "%s is not a JSON number",
-				     isnan(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
+				     cachet__json_nonfinite_text(v));
 	char text[40];
 	for (int precision = 15; precision <= 17; precision++) {
 		snprintf(text, sizeof(text), "%.*g", precision, v);

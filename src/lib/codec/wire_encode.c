@@ -1,8 +1,12 @@
 /*
- * Encoding value structs in the protobuf wire format, deterministically, as
- * Go's proto.MarshalOptions{Deterministic: true} does for Flyte:
- *  - fields in field-number order (oneof members included, at their own
- *    numbers), unknown fields never kept;
+ * Encoding value structs in the protobuf wire format, deterministically,
+ * byte for byte as Flyte's Go backend does (golang/protobuf's table-driven
+ * marshaller with deterministic output):
+ *  - first the fields that are not in a oneof, by field number; then the
+ *    members of oneofs, one oneof after the other in the order the message
+ *    declares them (cachet__field_desc.oneof_index), by number within a
+ *    oneof. So a Literal with a hash and a scalar is written hash (4),
+ *    scalar (1). Unknown fields are never kept;
  *  - proto3 presence (cachet__field_present): zero scalars and empty
  *    strings, bytes, lists and maps left out, a set oneof member always
  *    written (even 0, "" or false), a NULL message left out and a present
@@ -297,23 +301,43 @@ static int put_map(encoder *e, const cachet__field_desc *f, const void *msg,
 	return rc;
 }
 
-/* Write msg's fields, last to first. depth is msg's own level. */
+/* Where Go writes a field: group 0 holds the fields outside any oneof,
+ * group k + 1 the members of the message's oneof k; groups go in order,
+ * and by field number within a group (the tables are in number order). */
+static unsigned write_group(const cachet__field_desc *f)
+{
+	return f->oneof_offset == CACHET__NOT_ONEOF ? 0 : f->oneof_index + 1;
+}
+
+static int put_field(encoder *e, const cachet__field_desc *f, const void *msg,
+		     const cachet__wire_path *path, unsigned depth)
+{
+	if (f->label == CACHET__REPEATED)
+		return put_repeated(e, f, msg, path, depth);
+	if (f->label == CACHET__MAP)
+		return put_map(e, f, msg, path, depth);
+	return put_singular(e, f, msg, path, depth);
+}
+
+/* Write msg's fields in Go's order, backwards: the last group first, and
+ * each group last field to first. depth is msg's own level. */
 static int encode_message(encoder *e, const cachet__message_desc *d, const void *msg,
 			  const cachet__wire_path *path, unsigned depth)
 {
-	for (size_t i = d->n_fields; i-- > 0;) {
-		const cachet__field_desc *f = &d->fields[i];
-		int rc;
-		if (!cachet__field_present(msg, f))
-			continue;
-		if (f->label == CACHET__REPEATED)
-			rc = put_repeated(e, f, msg, path, depth);
-		else if (f->label == CACHET__MAP)
-			rc = put_map(e, f, msg, path, depth);
-		else
-			rc = put_singular(e, f, msg, path, depth);
-		if (rc < 0)
-			return rc;
+	unsigned last_group = 0;
+
+	for (size_t i = 0; i < d->n_fields; i++)
+		if (write_group(&d->fields[i]) > last_group)
+			last_group = write_group(&d->fields[i]);
+	for (unsigned group = last_group + 1; group-- > 0;) {
+		for (size_t i = d->n_fields; i-- > 0;) {
+			const cachet__field_desc *f = &d->fields[i];
+			int rc;
+			if (write_group(f) != group || !cachet__field_present(msg, f))
+				continue;
+			if ((rc = put_field(e, f, msg, path, depth)) < 0)
+				return rc;
+		}
 	}
 	return 0;
 }

@@ -194,10 +194,14 @@ static int hash_value(walk *w, const cachet_value *v, unsigned depth, uint8_t ou
 	switch (v ? v->kind : CACHET_VALUE_NOT_SET) {
 	case CACHET_VALUE_NULL:
 		return cachet__oh_null(out);
-	case CACHET_VALUE_NUMBER:
-		/* JSON has no NaN or infinity, and a Value holds plain JSON:
-		 * protobuf refuses to print these, so Flyte cannot hash them. */
+	case CACHET_VALUE_NUMBER: {
+		/* Flyte hashes a Value as Go's jsonpb prints it: a NaN or
+		 * infinite number as the string "NaN", "Infinity", "-Infinity" */
+		const char *text = cachet__json_nonfinite_text(v->number_value);
+		if (text != NULL)
+			return cachet__oh_string(out, text, strlen(text));
 		return cachet__oh_number(out, v->number_value);
+	}
 	case CACHET_VALUE_STRING:
 		return hash_cstring(out, v->string_value);
 	case CACHET_VALUE_BOOL:

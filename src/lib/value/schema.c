@@ -21,35 +21,38 @@ ASSERT_ENTRY_LAYOUT(cachet_type_structure_entry);
 ASSERT_ENTRY_LAYOUT(cachet_literal_map_entry);
 ASSERT_ENTRY_LAYOUT(cachet_string_map_entry);
 ASSERT_ENTRY_LAYOUT(cachet_variable_map_entry);
+ASSERT_ENTRY_LAYOUT(cachet_label_value_entry);
 
 /* Oneof kinds are enums read and written as int. */
 _Static_assert(sizeof(cachet_literal_kind) == sizeof(int), "kind enums must be int-sized");
 
 /* Field table entries. T is the C struct, m the member. */
 #define SCALAR(T, num, name, json, type, m) \
-	{num, name, json, type, CACHET__SINGULAR, offsetof(T, m), 0, CACHET__NOT_ONEOF, NULL, NULL}
+	{num, name, json, type, CACHET__SINGULAR, offsetof(T, m), 0, CACHET__NOT_ONEOF, NULL, NULL, 0}
 #define ENUM(T, num, name, json, m, e) \
-	{num, name, json, CACHET__ENUM, CACHET__SINGULAR, offsetof(T, m), 0, CACHET__NOT_ONEOF, NULL, &e}
+	{num, name, json, CACHET__ENUM, CACHET__SINGULAR, offsetof(T, m), 0, CACHET__NOT_ONEOF, NULL, &e, 0}
 #define MESSAGE(T, num, name, json, m, d) \
-	{num, name, json, CACHET__MESSAGE, CACHET__SINGULAR, offsetof(T, m), 0, CACHET__NOT_ONEOF, &d, NULL}
+	{num, name, json, CACHET__MESSAGE, CACHET__SINGULAR, offsetof(T, m), 0, CACHET__NOT_ONEOF, &d, NULL, 0}
+/* Every message here declares at most one oneof, so ONEOF_ members all
+ * belong to the first (oneof_index 0). */
 #define ONEOF_SCALAR(T, k, num, name, json, type, m) \
-	{num, name, json, type, CACHET__SINGULAR, offsetof(T, m), 0, offsetof(T, k), NULL, NULL}
+	{num, name, json, type, CACHET__SINGULAR, offsetof(T, m), 0, offsetof(T, k), NULL, NULL, 0}
 #define ONEOF_ENUM(T, k, num, name, json, m, e) \
-	{num, name, json, CACHET__ENUM, CACHET__SINGULAR, offsetof(T, m), 0, offsetof(T, k), NULL, &e}
+	{num, name, json, CACHET__ENUM, CACHET__SINGULAR, offsetof(T, m), 0, offsetof(T, k), NULL, &e, 0}
 #define ONEOF_MESSAGE(T, k, num, name, json, m, d) \
-	{num, name, json, CACHET__MESSAGE, CACHET__SINGULAR, offsetof(T, m), 0, offsetof(T, k), &d, NULL}
+	{num, name, json, CACHET__MESSAGE, CACHET__SINGULAR, offsetof(T, m), 0, offsetof(T, k), &d, NULL, 0}
 #define REPEATED_MESSAGE(T, num, name, json, m, d)                                        \
 	{num, name, json, CACHET__MESSAGE, CACHET__REPEATED, offsetof(T, m), offsetof(T, n_##m), \
-	 CACHET__NOT_ONEOF, &d, NULL}
+	 CACHET__NOT_ONEOF, &d, NULL, 0}
 #define REPEATED_STRING(T, num, name, json, m)                                            \
 	{num, name, json, CACHET__STRING, CACHET__REPEATED, offsetof(T, m), offsetof(T, n_##m), \
-	 CACHET__NOT_ONEOF, NULL, NULL}
+	 CACHET__NOT_ONEOF, NULL, NULL, 0}
 #define MAP_MESSAGE(T, num, name, json, m, d)                                        \
 	{num, name, json, CACHET__MESSAGE, CACHET__MAP, offsetof(T, m), offsetof(T, n_##m), \
-	 CACHET__NOT_ONEOF, &d, NULL}
+	 CACHET__NOT_ONEOF, &d, NULL, 0}
 #define MAP_STRING(T, num, name, json, m)                                            \
 	{num, name, json, CACHET__STRING, CACHET__MAP, offsetof(T, m), offsetof(T, n_##m), \
-	 CACHET__NOT_ONEOF, NULL, NULL}
+	 CACHET__NOT_ONEOF, NULL, NULL, 0}
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define DESCRIBE(var, full_name, T, fields, wkt_kind) \
@@ -80,6 +83,16 @@ const cachet__enum_desc cachet__schema_column_type_enum = {
 static const cachet__enum_value dimensionalities[] = {{"SINGLE", 0}, {"MULTIPART", 1}};
 const cachet__enum_desc cachet__blob_dimensionality_enum = {
 	"flyteidl.core.BlobType.BlobDimensionality", dimensionalities, COUNT(dimensionalities)};
+
+static const cachet__enum_value granularities[] = {
+	{"UNSET", 0}, {"MINUTE", 1}, {"HOUR", 2}, {"DAY", 3}, {"MONTH", 4},
+};
+const cachet__enum_desc cachet__granularity_enum = {"flyteidl.core.Granularity", granularities,
+						    COUNT(granularities)};
+
+static const cachet__enum_value operators[] = {{"MINUS", 0}, {"PLUS", 1}};
+const cachet__enum_desc cachet__operator_enum = {"flyteidl.core.Operator", operators,
+						 COUNT(operators)};
 
 /* ---- google.protobuf ---- */
 
@@ -351,13 +364,102 @@ static const cachet__field_desc literal_fields[] = {
 DESCRIBE(cachet__literal_desc, "flyteidl.core.Literal", cachet_literal, literal_fields,
 	 CACHET__WKT_NONE);
 
+/* ---- flyteidl.core, artifact_id.proto ---- */
+
+static const cachet__field_desc artifact_key_fields[] = {
+	SCALAR(cachet_artifact_key, 1, "project", "project", CACHET__STRING, project),
+	SCALAR(cachet_artifact_key, 2, "domain", "domain", CACHET__STRING, domain),
+	SCALAR(cachet_artifact_key, 3, "name", "name", CACHET__STRING, name),
+	SCALAR(cachet_artifact_key, 4, "org", "org", CACHET__STRING, org),
+};
+DESCRIBE(cachet__artifact_key_desc, "flyteidl.core.ArtifactKey", cachet_artifact_key,
+	 artifact_key_fields, CACHET__WKT_NONE);
+
+static const cachet__field_desc time_transform_fields[] = {
+	SCALAR(cachet_time_transform, 1, "transform", "transform", CACHET__STRING, transform),
+	ENUM(cachet_time_transform, 2, "op", "op", op, cachet__operator_enum),
+};
+DESCRIBE(cachet__time_transform_desc, "flyteidl.core.TimeTransform", cachet_time_transform,
+	 time_transform_fields, CACHET__WKT_NONE);
+
+static const cachet__field_desc artifact_binding_data_fields[] = {
+	ONEOF_SCALAR(cachet_artifact_binding_data, kind, 5, "partition_key", "partitionKey",
+		     CACHET__STRING, partition_key),
+	ONEOF_SCALAR(cachet_artifact_binding_data, kind, 6, "bind_to_time_partition",
+		     "bindToTimePartition", CACHET__BOOL, bind_to_time_partition),
+	MESSAGE(cachet_artifact_binding_data, 7, "time_transform", "timeTransform", time_transform,
+		cachet__time_transform_desc),
+};
+DESCRIBE(cachet__artifact_binding_data_desc, "flyteidl.core.ArtifactBindingData",
+	 cachet_artifact_binding_data, artifact_binding_data_fields, CACHET__WKT_NONE);
+
+static const cachet__field_desc input_binding_data_fields[] = {
+	SCALAR(cachet_input_binding_data, 1, "var", "var", CACHET__STRING, var),
+};
+DESCRIBE(cachet__input_binding_data_desc, "flyteidl.core.InputBindingData",
+	 cachet_input_binding_data, input_binding_data_fields, CACHET__WKT_NONE);
+
+DESCRIBE_EMPTY(cachet__runtime_binding_desc, "flyteidl.core.RuntimeBinding",
+	       cachet_runtime_binding);
+
+static const cachet__field_desc label_value_fields[] = {
+	ONEOF_SCALAR(cachet_label_value, kind, 1, "static_value", "staticValue", CACHET__STRING,
+		     static_value),
+	ONEOF_MESSAGE(cachet_label_value, kind, 2, "time_value", "timeValue", time_value,
+		      cachet__timestamp_desc),
+	ONEOF_MESSAGE(cachet_label_value, kind, 3, "triggered_binding", "triggeredBinding",
+		      triggered_binding, cachet__artifact_binding_data_desc),
+	ONEOF_MESSAGE(cachet_label_value, kind, 4, "input_binding", "inputBinding", input_binding,
+		      cachet__input_binding_data_desc),
+	ONEOF_MESSAGE(cachet_label_value, kind, 5, "runtime_binding", "runtimeBinding",
+		      runtime_binding, cachet__runtime_binding_desc),
+};
+DESCRIBE(cachet__label_value_desc, "flyteidl.core.LabelValue", cachet_label_value,
+	 label_value_fields, CACHET__WKT_NONE);
+
+static const cachet__field_desc partitions_fields[] = {
+	MAP_MESSAGE(cachet_partitions, 1, "value", "value", value, cachet__label_value_desc),
+};
+DESCRIBE(cachet__partitions_desc, "flyteidl.core.Partitions", cachet_partitions,
+	 partitions_fields, CACHET__WKT_NONE);
+
+static const cachet__field_desc time_partition_fields[] = {
+	MESSAGE(cachet_time_partition, 1, "value", "value", value, cachet__label_value_desc),
+	ENUM(cachet_time_partition, 2, "granularity", "granularity", granularity,
+	     cachet__granularity_enum),
+};
+DESCRIBE(cachet__time_partition_desc, "flyteidl.core.TimePartition", cachet_time_partition,
+	 time_partition_fields, CACHET__WKT_NONE);
+
+static const cachet__field_desc artifact_id_fields[] = {
+	MESSAGE(cachet_artifact_id, 1, "artifact_key", "artifactKey", artifact_key,
+		cachet__artifact_key_desc),
+	SCALAR(cachet_artifact_id, 2, "version", "version", CACHET__STRING, version),
+	MESSAGE(cachet_artifact_id, 3, "partitions", "partitions", partitions,
+		cachet__partitions_desc),
+	MESSAGE(cachet_artifact_id, 4, "time_partition", "timePartition", time_partition,
+		cachet__time_partition_desc),
+};
+DESCRIBE(cachet__artifact_id_desc, "flyteidl.core.ArtifactID", cachet_artifact_id,
+	 artifact_id_fields, CACHET__WKT_NONE);
+
+static const cachet__field_desc artifact_tag_fields[] = {
+	MESSAGE(cachet_artifact_tag, 1, "artifact_key", "artifactKey", artifact_key,
+		cachet__artifact_key_desc),
+	MESSAGE(cachet_artifact_tag, 2, "value", "value", value, cachet__label_value_desc),
+};
+DESCRIBE(cachet__artifact_tag_desc, "flyteidl.core.ArtifactTag", cachet_artifact_tag,
+	 artifact_tag_fields, CACHET__WKT_NONE);
+
 /* ---- flyteidl.core, interface.proto ---- */
 
-/* Fields 3 and 4 (artifact_partial_id, artifact_tag) belong to the artifact
- * service; the decoders skip them as unknown. */
 static const cachet__field_desc variable_fields[] = {
 	MESSAGE(cachet_variable, 1, "type", "type", type, cachet__literal_type_desc),
 	SCALAR(cachet_variable, 2, "description", "description", CACHET__STRING, description),
+	MESSAGE(cachet_variable, 3, "artifact_partial_id", "artifactPartialId", artifact_partial_id,
+		cachet__artifact_id_desc),
+	MESSAGE(cachet_variable, 4, "artifact_tag", "artifactTag", artifact_tag,
+		cachet__artifact_tag_desc),
 };
 DESCRIBE(cachet__variable_desc, "flyteidl.core.Variable", cachet_variable, variable_fields,
 	 CACHET__WKT_NONE);

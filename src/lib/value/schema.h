@@ -80,6 +80,11 @@ typedef struct cachet__field_desc {
 	size_t oneof_offset;
 	const cachet__message_desc *message; /* MESSAGE fields and map values */
 	const cachet__enum_desc *enumeration; /* ENUM fields */
+	/* For oneof members: which of the message's oneofs holds the field,
+	 * counting from 0 in the order the .proto declares them. Go's
+	 * deterministic marshal writes the oneofs in that order, after the
+	 * other fields (codec/wire_encode.c). */
+	unsigned oneof_index;
 } cachet__field_desc;
 
 struct cachet__message_desc {
@@ -132,6 +137,17 @@ extern const cachet__message_desc cachet__literal_map_desc;
 extern const cachet__message_desc cachet__literal_offloaded_metadata_desc;
 extern const cachet__message_desc cachet__literal_desc;
 
+extern const cachet__message_desc cachet__artifact_key_desc;
+extern const cachet__message_desc cachet__time_transform_desc;
+extern const cachet__message_desc cachet__artifact_binding_data_desc;
+extern const cachet__message_desc cachet__input_binding_data_desc;
+extern const cachet__message_desc cachet__runtime_binding_desc;
+extern const cachet__message_desc cachet__label_value_desc;
+extern const cachet__message_desc cachet__partitions_desc;
+extern const cachet__message_desc cachet__time_partition_desc;
+extern const cachet__message_desc cachet__artifact_id_desc;
+extern const cachet__message_desc cachet__artifact_tag_desc;
+
 extern const cachet__message_desc cachet__variable_desc;
 extern const cachet__message_desc cachet__variable_map_desc;
 extern const cachet__message_desc cachet__interface_desc;
@@ -140,6 +156,8 @@ extern const cachet__enum_desc cachet__null_value_enum;
 extern const cachet__enum_desc cachet__simple_type_enum;
 extern const cachet__enum_desc cachet__schema_column_type_enum;
 extern const cachet__enum_desc cachet__blob_dimensionality_enum;
+extern const cachet__enum_desc cachet__granularity_enum;
+extern const cachet__enum_desc cachet__operator_enum;
 
 /* The field with this number, or NULL. */
 const cachet__field_desc *cachet__field_by_number(const cachet__message_desc *m, uint32_t number);
