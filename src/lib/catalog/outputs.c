@@ -11,6 +11,9 @@
 #include "catalog/internal.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/os.h"
+
+#include <string.h>
 
 /* ---------------------------------------------------------------------- */
 /* URIs                                                                   */
@@ -24,6 +27,14 @@ typedef struct named_uri_fn {
 static int call_named(char **uri, void *payload)
 {
 	named_uri_fn *n = payload;
+	size_t len = cachet_str_len(*uri);
+
+	/* a URI is a path in the store: one would end at a NUL inside */
+	if (memchr(*uri, '\0', len) != NULL) {
+		char shown[CACHET__SHOW_MAX];
+		return cachet__error(CACHET_EINVALID, "output '%s': URI '%s' holds a NUL byte",
+				     n->name, cachet__bytes_show(shown, *uri, len));
+	}
 	return n->fn(n->ctx, n->name, uri);
 }
 
@@ -49,7 +60,8 @@ int cachet__outputs_check(const cachet_literal_map *outputs, const cachet_variab
 
 	for (size_t i = 0; i < n_want; i++) {
 		const char *name = want->variables[i].key;
-		const cachet_literal *lit = cachet_literal_map_get(outputs, name);
+		const cachet_literal *lit =
+			cachet_literal_map_get_n(outputs, name ? name : "", cachet_str_len(name));
 		const cachet_variable *v = want->variables[i].value;
 		char *why = NULL;
 
