@@ -14,6 +14,8 @@
 #include "cachet/value.h"
 #include "codec/json.h"
 #include "codec/wire.h"
+#include "engine/text.h"
+#include "engine/util.h"
 #include "util/base64.h"
 #include "util/buf.h"
 #include "value/message.h"
@@ -428,6 +430,69 @@ static void wire_paths_show_nul(void **state)
 	assert_null(l);
 }
 
+/* Types and values are described, and compared, with every byte. */
+static void types_compare_and_show_every_byte(void **state)
+{
+	static const char json[] = "{\"enumType\":{\"values\":[\"a\\u0000\",\"b\"]}}";
+	cachet_literal_type *e = NULL;
+	cachet_literal_type *csv = cachet_literal_type_new_blob("csv", CACHET_BLOB_SINGLE);
+	cachet_literal_type *c0sv = NULL;
+	cachet_literal *a = cachet_literal_new_string("a");
+	char *out = NULL, *why = NULL;
+	(void)state;
+
+	assert_int_equal(cachet_literal_type_decode(&e, json, sizeof json - 1, CACHET_FORMAT_JSON),
+			 0);
+	assert_int_equal(cachet_literal_type_describe(&out, e), 0);
+	assert_string_equal(out, "enum(a\\x00|b)");
+	cachet_free(out);
+	/* "a" is not the enum value "a\0" */
+	assert_false(cachet_literal_fits(a, e, &why));
+	assert_string_equal(why, "'a' is not one of the enum's values");
+	cachet_free(why);
+
+	assert_int_equal(cachet_literal_type_copy(&c0sv, csv), 0);
+	cachet_str_free(c0sv->blob->format);
+	c0sv->blob->format = cachet_str_new("c\0sv", 4);
+	assert_false(cachet_literal_type_compatible(csv, c0sv, &why));
+	assert_string_equal(why, "format 'csv' does not match 'c\\x00sv'");
+	cachet_free(why);
+
+	cachet_literal_free(a);
+	cachet_literal_type_free(e);
+	cachet_literal_type_free(csv);
+	cachet_literal_type_free(c0sv);
+}
+
+/* What becomes a path or a command argument cannot hold a NUL. */
+static void paths_and_commands_refuse_nul(void **state)
+{
+	char *uri = cachet_str_new("file:///tmp/a\0/../b", 19);
+	char *plain = cachet_str_dup("file:///tmp/a");
+	cachet_buf b = CACHET_BUF_INIT;
+	cachet_literal *s = cachet_literal_new_string_n("a\0b", 3);
+	cachet_literal *list = cachet_literal_new_collection();
+	(void)state;
+
+	assert_null(cachet__file_uri_path(uri));
+	assert_string_equal(cachet__file_uri_path(plain), "/tmp/a");
+	assert_true(cachet__key_is(plain, "file:///tmp/a"));
+	assert_false(cachet__key_is(uri, "file:///tmp/a"));
+
+	/* as an argument it is refused; inside a list it is JSON */
+	assert_cachet_error(cachet__literal_render(&b, s, NULL, NULL), CACHET_EINVALID,
+			    "a string holding a NUL character cannot be written as text");
+	assert_int_equal(cachet_literal_collection_append(list, s), 0);
+	cachet__buf_clear(&b);
+	assert_int_equal(cachet__literal_render(&b, list, NULL, NULL), 0);
+	assert_string_equal(b.ptr, "[\"a\\u0000b\"]");
+
+	cachet__buf_dispose(&b);
+	cachet_literal_free(list);
+	cachet_str_free(uri);
+	cachet_str_free(plain);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -440,6 +505,8 @@ int main(void)
 		cmocka_unit_test(names_and_numbers_hold_no_nul),
 		cmocka_unit_test(json_keys_with_nul),
 		cmocka_unit_test(wire_paths_show_nul),
+		cmocka_unit_test(types_compare_and_show_every_byte),
+		cmocka_unit_test(paths_and_commands_refuse_nul),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -106,8 +106,11 @@ int cachet_input_hashes(cachet_input_hash **out, size_t *n, const cachet_literal
 			rc = cachet__base64url_encode(&b, digest, sizeof digest);
 		if (rc < 0) {
 			cachet__buf_dispose(&b);
-			if (rc != CACHET_ENOMEM)
-				cachet__error_prefix("input '%s'", e->key);
+			if (rc != CACHET_ENOMEM) {
+				char shown[CACHET__SHOW_MAX];
+				cachet__error_prefix("input '%s'", cachet__bytes_show(shown, e->key,
+										   cachet_str_len(e->key)));
+			}
 			break;
 		}
 		h[count].hash = cachet__buf_detach(&b, NULL);
