@@ -20,6 +20,15 @@ expect_out "$(cat "$NUL/literal_map.canonical.json")" "pb to json"
 run literal convert --type interface --to json "$NUL/interface.pb"
 expect_out "$(cat "$NUL/interface.canonical.json")" "interface pb to json"
 
+# The key Flyte computes (keys.txt: objecthash from its definition).
+tag=$(sed -n 's/^literal_map tag //p' "$NUL/keys.txt")
+version=$(sed -n 's/^interface dataset_version //p' "$NUL/keys.txt")
+run key --project P --domain D --name t --cache-version 1 \
+	--interface "$NUL/interface.pb" --inputs "$NUL/literal_map.json"
+expect_status 0 "key"
+expect_out "dataset  P/D/flyte_task-t/$version
+tag      $tag" "key of values holding NUL"
+
 # show: NUL and the other control characters as \xNN, in names, values,
 # hashes, metadata, URIs, formats and messages alike.
 run_stdin '{"literals":{"a\u0000b":{"scalar":{"primitive":{"stringValue":"x\u0000y"}},"hash":"h\u0000","metadata":{"k\u0000":"v\u0000"}},"f":{"scalar":{"blob":{"uri":"s3://b/\u0000","metadata":{"type":{"format":"c\u0000"}}}}},"e":{"scalar":{"error":{"failedNodeId":"n\u0000","message":"m\u0000"}}}}}' literal show
