@@ -16,6 +16,7 @@
 #include "codec/wire.h"
 #include "engine/text.h"
 #include "engine/util.h"
+#include "util/alloc.h"
 #include "util/base64.h"
 #include "util/buf.h"
 #include "value/message.h"
@@ -411,6 +412,21 @@ static void json_keys_with_nul(void **state)
 	assert_cachet_error(cachet_literal_map_decode(&m, json, strlen(json), CACHET_FORMAT_JSON),
 			    CACHET_EINVALID,
 			    "line 1, column 28: '}' expected near 'x'");
+	/* a text that uses every private-use character leaves no marker */
+	cachet_buf all = CACHET_BUF_INIT;
+	assert_int_equal(cachet__buf_puts(&all, "{\"literals\":{\"\\u0000\":{\"hash\":\""), 0);
+	for (unsigned cp = 0xE000; cp <= 0xF8FF; cp++) {
+		char u[3] = {(char)(0xE0 | (cp >> 12)), (char)(0x80 | ((cp >> 6) & 0x3F)),
+			     (char)(0x80 | (cp & 0x3F))};
+		assert_int_equal(cachet__buf_put(&all, u, 3), 0);
+	}
+	assert_int_equal(cachet__buf_puts(&all, "\"}}}"), 0);
+	assert_cachet_error(cachet_literal_map_decode(&m, all.ptr, all.len, CACHET_FORMAT_JSON),
+			    CACHET_EUNSUPPORTED,
+			    "an object key holds \\u0000, and the text uses every private-use "
+			    "character (U+E000 to U+F8FF): cannot read it");
+	cachet__buf_dispose(&all);
+
 	/* a key's NUL in a path shows as '?', on one line */
 	json = "{\"literals\":{\"a\\u0000\":{\"scalar\":3}}}";
 	assert_cachet_error(cachet_literal_map_decode(&m, json, strlen(json), CACHET_FORMAT_JSON),
@@ -493,6 +509,33 @@ static void paths_and_commands_refuse_nul(void **state)
 	cachet_str_free(plain);
 }
 
+/* Out of memory at each allocation of a decode with NUL keys (the
+ * respelled copy, the restored keys): CACHET_ENOMEM, nothing leaked. */
+static void decoding_nul_keys_runs_out_of_memory_cleanly(void **state)
+{
+	text canon = fixture("literal_map.canonical.json");
+	long n;
+	(void)state;
+
+	for (n = 0;; n++) {
+		void *msg = NULL;
+		uint8_t h[CACHET_HASH_LEN];
+		cachet__alloc_fail_after(n);
+		int rc = cachet__json_decode(&cachet__literal_map_desc, &msg, canon.data, canon.len);
+		int rh = cachet_objecthash_json(h, canon.data, canon.len);
+		bool injected = cachet__alloc_failed();
+		cachet__alloc_fail_reset();
+		cachet__message_free(&cachet__literal_map_desc, msg);
+		if (rc == 0 && rh == 0 && !injected)
+			break;
+		assert_true(rc == 0 || rc == CACHET_ENOMEM);
+		assert_true(rh == 0 || rh == CACHET_ENOMEM);
+		assert_true(rc < 0 || rh < 0);
+	}
+	assert_true(n > 10);
+	free(canon.data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -507,6 +550,7 @@ int main(void)
 		cmocka_unit_test(wire_paths_show_nul),
 		cmocka_unit_test(types_compare_and_show_every_byte),
 		cmocka_unit_test(paths_and_commands_refuse_nul),
+		cmocka_unit_test(decoding_nul_keys_runs_out_of_memory_cleanly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
