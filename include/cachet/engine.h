@@ -218,7 +218,9 @@ CACHET_EXTERN const cachet_literal *cachet_task_input(const cachet_task_context 
 /*
  * Typed input getters. CACHET_ENOTFOUND for an input that is not there,
  * CACHET_EINVALID for one of another kind ("input 'a' is a string, not an
- * integer"). The string is owned by the context.
+ * integer"). The string is owned by the context; it reads up to its first
+ * NUL (a string value may hold U+0000): for all of its bytes, read the
+ * value itself, cachet_task_input(), with cachet_str_len().
  */
 CACHET_EXTERN int cachet_task_input_int(int64_t *out, const cachet_task_context *ctx,
 					const char *name);

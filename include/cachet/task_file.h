@@ -32,7 +32,8 @@ typedef enum cachet_task_message {
 } cachet_task_message;
 
 /* What a task file says about the task's cache key. All owned; release
- * with cachet_task_file_dispose. Strings are never NULL ("" when unset). */
+ * with cachet_task_file_dispose. Strings are counted strings (cachet_str_len
+ * gives their length, NUL included) and never NULL ("" when unset). */
 typedef struct cachet_task_file {
 	cachet_task_message message; /* the message the file held */
 	char *project;               /* id.project */

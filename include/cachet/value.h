@@ -13,15 +13,23 @@
  *  - A singular message field is a pointer: NULL means absent, which is not
  *    the same as present and empty (Flyte's JSON, and so its cache keys,
  *    tell the two apart).
- *  - A string field is NULL or a NUL-terminated UTF-8 string; NULL and ""
- *    both mean the empty string. Strings with an embedded NUL are refused.
+ *  - A string field is NULL or a *counted string*: UTF-8 bytes, always
+ *    NUL-terminated, whose length the library keeps in front of them
+ *    (cachet_str_len). NULL and "" both mean the empty string. A string may
+ *    hold U+0000, as Flyte's may: such a string reads as a C string up to
+ *    its first NUL, and cachet_str_len() says where it really ends. A
+ *    string without NUL reads and prints as any C string.
  *  - A repeated field is an array `name` with its length `n_name`.
  *  - A map is an array of entries sorted by key (byte order), keys unique.
  *  - Enum fields are int32_t so that values unknown to this version survive
  *    a round trip; the named constants are the known values.
  *
  * Every object is owned by its parent: freeing a Literal frees everything
- * under it. All `_free` functions accept NULL.
+ * under it. All `_free` functions accept NULL. Strings enter a value only
+ * through the library (the builders below, the decoders of codec.h, and
+ * cachet_str_new() for a string put in a field by hand); a plain malloc'd
+ * string must never be stored in a field, nor a field's string freed with
+ * free().
  */
 #ifndef CACHET_VALUE_H
 #define CACHET_VALUE_H
@@ -38,6 +46,25 @@ extern "C" {
  * a collection of collections costs two: the Literal and the collection.
  */
 #define CACHET_MAX_DEPTH 1000
+
+/* ---------------------------------------------------------------------- */
+/* Counted strings: the strings the value structs hold                    */
+
+/*
+ * A new counted string holding bytes[0..len) (any bytes, NUL included;
+ * bytes may be NULL when len is 0), NUL-terminated. NULL when out of
+ * memory. Free it with cachet_str_free(), or hand it to a value field,
+ * whose _free function frees it.
+ */
+CACHET_EXTERN char *cachet_str_new(const char *bytes, size_t len);
+/* A counted copy of the C string s (NULL is taken as ""); NULL when out of
+ * memory. */
+CACHET_EXTERN char *cachet_str_dup(const char *s);
+/* The byte length of a counted string (0 for NULL). Only for strings of
+ * the value model or of cachet_str_new()/cachet_str_dup(). */
+CACHET_EXTERN size_t cachet_str_len(const char *s);
+/* Free a counted string. NULL is a no-op. */
+CACHET_EXTERN void cachet_str_free(char *s);
 
 /* ---------------------------------------------------------------------- */
 /* Well-known types (package google.protobuf)                             */
@@ -503,6 +530,8 @@ typedef struct cachet_interface {
 CACHET_EXTERN cachet_literal *cachet_literal_new_integer(int64_t value);
 CACHET_EXTERN cachet_literal *cachet_literal_new_float(double value);
 CACHET_EXTERN cachet_literal *cachet_literal_new_string(const char *value);
+/* A string of len bytes, which may hold NUL (U+0000). */
+CACHET_EXTERN cachet_literal *cachet_literal_new_string_n(const char *value, size_t len);
 CACHET_EXTERN cachet_literal *cachet_literal_new_boolean(bool value);
 CACHET_EXTERN cachet_literal *cachet_literal_new_datetime(cachet_timestamp value);
 CACHET_EXTERN cachet_literal *cachet_literal_new_duration(cachet_duration value);
@@ -525,9 +554,15 @@ CACHET_EXTERN cachet_literal *cachet_literal_new_map(void);
 
 /* Set (or, with NULL or "", clear) the literal's content hash. */
 CACHET_EXTERN int cachet_literal_set_hash(cachet_literal *lit, const char *hash);
+/* The same with a hash of len bytes, which may hold NUL. */
+CACHET_EXTERN int cachet_literal_set_hash_n(cachet_literal *lit, const char *hash, size_t len);
 /* Set one metadata entry, replacing any with the same key. */
 CACHET_EXTERN int cachet_literal_set_metadata(cachet_literal *lit, const char *key,
 					      const char *value);
+/* The same with a key and a value given with their lengths (may hold NUL). */
+CACHET_EXTERN int cachet_literal_set_metadata_n(cachet_literal *lit, const char *key,
+						size_t key_len, const char *value,
+						size_t value_len);
 /* Append item to a collection literal, which takes ownership of item (also
  * on failure, when item is freed). CACHET_EINVALID if lit is not a
  * collection. */
@@ -544,10 +579,17 @@ CACHET_EXTERN int cachet_literal_map_new(cachet_literal_map **out);
 /* The literal named `name`, or NULL. Binary search: maps are sorted. */
 CACHET_EXTERN cachet_literal *cachet_literal_map_get(const cachet_literal_map *map,
 						    const char *name);
+/* The same by a name of len bytes, which may hold NUL: to look up a key
+ * taken from another map, pass cachet_str_len(key). */
+CACHET_EXTERN cachet_literal *cachet_literal_map_get_n(const cachet_literal_map *map,
+						      const char *name, size_t len);
 /* Put value under name, replacing (and freeing) any previous value. The map
  * takes ownership of value, also on failure (when value is freed). */
 CACHET_EXTERN int cachet_literal_map_set(cachet_literal_map *map, const char *name,
 					 cachet_literal *value);
+/* The same under a name of len bytes, which may hold NUL. */
+CACHET_EXTERN int cachet_literal_map_set_n(cachet_literal_map *map, const char *name,
+					   size_t len, cachet_literal *value);
 /* Remove and free the entry named name; CACHET_ENOTFOUND if there is none. */
 CACHET_EXTERN int cachet_literal_map_remove(cachet_literal_map *map, const char *name);
 CACHET_EXTERN int cachet_literal_map_copy(cachet_literal_map **out, const cachet_literal_map *src);
@@ -587,6 +629,9 @@ CACHET_EXTERN int cachet_interface_add(cachet_interface *iface, bool is_output,
 /* The variable named name among the inputs or outputs, or NULL. */
 CACHET_EXTERN cachet_variable *cachet_variable_map_get(const cachet_variable_map *map,
 						      const char *name);
+/* The same by a name of len bytes, which may hold NUL. */
+CACHET_EXTERN cachet_variable *cachet_variable_map_get_n(const cachet_variable_map *map,
+							const char *name, size_t len);
 CACHET_EXTERN int cachet_interface_copy(cachet_interface **out, const cachet_interface *src);
 CACHET_EXTERN bool cachet_interface_equal(const cachet_interface *a, const cachet_interface *b);
 CACHET_EXTERN void cachet_interface_free(cachet_interface *iface);
@@ -664,7 +709,8 @@ CACHET_EXTERN const char *cachet_literal_uri(const cachet_literal *lit);
 
 /*
  * Called with each URI a value carries. It may replace *uri: free the old
- * string with cachet_free and put a malloc'd one in its place. Return 0 to
+ * string with cachet_str_free and put a new counted one (cachet_str_new,
+ * cachet_str_dup) in its place. Return 0 to
  * go on, a positive number to stop (returned as is), a negative error to
  * fail.
  */

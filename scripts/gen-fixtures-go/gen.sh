@@ -1,6 +1,6 @@
 #!/bin/sh
 # Regenerate the Go wire fixtures (tests/fixtures/wire-go) and rewrite the
-# .pb fixtures that Python wrote (tests/fixtures/wire, tests/fixtures/json)
+# .pb fixtures that Python wrote (tests/fixtures/wire, json and nul)
 # in the bytes of Go's deterministic marshal, the order Flyte writes.
 #
 # Development-time only: cachet's build and tests never need Go.
@@ -35,3 +35,5 @@ go build -o "$work/gen" gen-fixtures-go
 "$work/gen" reencode flyteidl.core.LiteralMap "$fixtures/json/literal_map_all.pb"
 "$work/gen" reencode flyteidl.core.TypedInterface "$fixtures/json/interface_all.pb"
 "$work/gen" reencode flyteidl.core.TypedInterface "$fixtures/json/interface_artifacts.pb"
+"$work/gen" reencode flyteidl.core.LiteralMap "$fixtures/nul/literal_map.pb"
+"$work/gen" reencode flyteidl.core.TypedInterface "$fixtures/nul/interface.pb"

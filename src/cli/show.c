@@ -14,10 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *text(const char *s)
-{
-	return s ? s : "";
-}
 
 /* The shortest decimal text that reads back as v, as JSON would print it. */
 static void print_double(FILE *out, double v)
@@ -40,24 +36,33 @@ static void print_double(FILE *out, double v)
 	fputs(text, out);
 }
 
-/* s in double quotes, with quotes, backslashes and control characters
- * escaped so that one value stays on one line. */
-static void print_quoted(FILE *out, const char *s)
+/*
+ * A string of a value (a counted string: all cachet_str_len bytes, NUL
+ * included) with control characters escaped, so that one value stays on
+ * one line: \n, \t, the others as \xNN (a NUL is \x00). quoted: in double
+ * quotes, with quotes and backslashes escaped too.
+ */
+static void print_str(FILE *out, const char *s, bool quoted)
 {
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)text(s); *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p == '\n')
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t len = cachet_str_len(s);
+
+	if (quoted)
+		fputc('"', out);
+	for (size_t i = 0; i < len; i++) {
+		if (quoted && (p[i] == '"' || p[i] == '\\'))
+			fprintf(out, "\\%c", p[i]);
+		else if (p[i] == '\n')
 			fputs("\\n", out);
-		else if (*p == '\t')
+		else if (p[i] == '\t')
 			fputs("\\t", out);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(out, "\\x%02x", *p);
+		else if (p[i] < 0x20 || p[i] == 0x7f)
+			fprintf(out, "\\x%02x", p[i]);
 		else
-			fputc(*p, out);
+			fputc(p[i], out);
 	}
-	fputc('"', out);
+	if (quoted)
+		fputc('"', out);
 }
 
 static void show_struct_summary(FILE *out, const cachet_struct *st)
@@ -79,7 +84,7 @@ static int show_primitive(FILE *out, const cachet_primitive *p)
 		fputs(" (float)", out);
 		break;
 	case CACHET_PRIMITIVE_STRING:
-		print_quoted(out, p->string_value);
+		print_str(out, p->string_value, true);
 		fputs(" (string)", out);
 		break;
 	case CACHET_PRIMITIVE_BOOLEAN:
@@ -102,9 +107,9 @@ static int show_primitive(FILE *out, const cachet_primitive *p)
 
 static const char *blob_format(const cachet_blob *b)
 {
-	if (b->metadata && b->metadata->type && b->metadata->type->format)
+	if (b->metadata && b->metadata->type)
 		return b->metadata->type->format;
-	return "";
+	return NULL;
 }
 
 static bool blob_is_directory(const cachet_blob *b)
@@ -115,10 +120,19 @@ static bool blob_is_directory(const cachet_blob *b)
 
 static const char *dataset_format(const cachet_structured_dataset *sd)
 {
-	if (sd->metadata && sd->metadata->structured_dataset_type &&
-	    sd->metadata->structured_dataset_type->format)
+	if (sd->metadata && sd->metadata->structured_dataset_type)
 		return sd->metadata->structured_dataset_type->format;
-	return "";
+	return NULL;
+}
+
+/* " <format> " when there is one, else " ". */
+static void print_format(FILE *out, const char *format)
+{
+	fputc(' ', out);
+	if (cachet_str_len(format) > 0) {
+		print_str(out, format, false);
+		fputc(' ', out);
+	}
 }
 
 static int describe(FILE *out, const cachet_literal *lit);
@@ -129,31 +143,36 @@ static int show_scalar(FILE *out, const cachet_scalar *s)
 	case CACHET_SCALAR_PRIMITIVE:
 		return show_primitive(out, s->primitive);
 	case CACHET_SCALAR_BLOB:
-		fprintf(out, "%s %s%s%s", text(s->blob->uri), blob_format(s->blob),
-			blob_format(s->blob)[0] ? " " : "",
-			blob_is_directory(s->blob) ? "directory" : "file");
+		print_str(out, s->blob->uri, false);
+		print_format(out, blob_format(s->blob));
+		fputs(blob_is_directory(s->blob) ? "directory" : "file", out);
 		return 0;
 	case CACHET_SCALAR_BINARY:
-		fprintf(out, "%zu bytes (binary%s%s)", s->binary->value.len,
-			s->binary->tag ? ", tag " : "", text(s->binary->tag));
+		fprintf(out, "%zu bytes (binary%s", s->binary->value.len,
+			s->binary->tag ? ", tag " : "");
+		print_str(out, s->binary->tag, false);
+		fputc(')', out);
 		return 0;
 	case CACHET_SCALAR_SCHEMA:
-		fprintf(out, "%s schema", text(s->schema->uri));
+		print_str(out, s->schema->uri, false);
+		fputs(" schema", out);
 		return 0;
 	case CACHET_SCALAR_NONE:
 		fputs("none", out);
 		return 0;
 	case CACHET_SCALAR_ERROR:
-		fprintf(out, "error from node '%s': %s", text(s->error->failed_node_id),
-			text(s->error->message));
+		fputs("error from node '", out);
+		print_str(out, s->error->failed_node_id, false);
+		fputs("': ", out);
+		print_str(out, s->error->message, false);
 		return 0;
 	case CACHET_SCALAR_GENERIC:
 		show_struct_summary(out, s->generic);
 		return 0;
 	case CACHET_SCALAR_STRUCTURED_DATASET:
-		fprintf(out, "%s %s%sdataset", text(s->structured_dataset->uri),
-			dataset_format(s->structured_dataset),
-			dataset_format(s->structured_dataset)[0] ? " " : "");
+		print_str(out, s->structured_dataset->uri, false);
+		print_format(out, dataset_format(s->structured_dataset));
+		fputs("dataset", out);
 		return 0;
 	case CACHET_SCALAR_UNION:
 		if (s->union_->value == NULL) {
@@ -193,17 +212,23 @@ static int describe(FILE *out, const cachet_literal *lit)
 		fprintf(out, "map of %zu", lit->map->n_literals);
 		break;
 	case CACHET_LITERAL_OFFLOADED:
-		fprintf(out, "offloaded to %s (%" PRIu64 " bytes)",
-			text(lit->offloaded_metadata->uri), lit->offloaded_metadata->size_bytes);
+		fputs("offloaded to ", out);
+		print_str(out, lit->offloaded_metadata->uri, false);
+		fprintf(out, " (%" PRIu64 " bytes)", lit->offloaded_metadata->size_bytes);
 		break;
 	default:
 		fputs("empty literal", out);
 	}
-	if (lit->hash && lit->hash[0])
-		fprintf(out, ", hash %s", lit->hash);
-	for (size_t i = 0; i < lit->n_metadata; i++)
-		fprintf(out, "%s%s=%s", i == 0 ? ", metadata " : " ", lit->metadata[i].key,
-			text(lit->metadata[i].value));
+	if (cachet_str_len(lit->hash) > 0) {
+		fputs(", hash ", out);
+		print_str(out, lit->hash, false);
+	}
+	for (size_t i = 0; i < lit->n_metadata; i++) {
+		fputs(i == 0 ? ", metadata " : " ", out);
+		print_str(out, lit->metadata[i].key, false);
+		fputc('=', out);
+		print_str(out, lit->metadata[i].value, false);
+	}
 	return rc;
 }
 
@@ -229,9 +254,10 @@ static int show_entry(FILE *out, const char *name, size_t index, const cachet_li
 		      int depth)
 {
 	indent(out, depth);
-	if (name != NULL)
-		fprintf(out, "%s: ", name);
-	else
+	if (name != NULL) {
+		print_str(out, name, false);
+		fputs(": ", out);
+	} else
 		fprintf(out, "[%zu]: ", index);
 	return show_value(out, lit, depth);
 }

@@ -583,6 +583,28 @@ static void test_put_missing_object(void **state)
 	cachet_literal_map_free(m);
 }
 
+/* A URI is a path in the store: one holding a NUL is refused whole, not
+ * cut at the NUL to name another object. */
+static void test_put_nul_in_uri(void **state)
+{
+	fixture *f = *state;
+	cachet_cache_key k = key3("flyte_task-t", V1, "flyte_cached-a");
+	cachet_literal_map *m = blob_outputs(ROOT "/run1/df.csv", CACHET_BLOB_SINGLE);
+	cachet_blob *blob = cachet_literal_map_get(m, "df")->scalar->blob;
+	static const char uri[] = ROOT "/run1/df.csv\0/../x";
+	cachet_put_result r;
+
+	cachet_str_free(blob->uri);
+	blob->uri = cachet_str_new(uri, sizeof uri - 1);
+	assert_non_null(blob->uri);
+	assert_cachet_error(cachet_catalog_put(&r, f->cat, &k, m, NULL), CACHET_EINVALID,
+			    "output 'df': URI 'mem://t/run1/df.csv\\x00/../x' holds a NUL byte");
+	assert_int_equal(r.status, CACHET_CACHE_PUT_FAILURE);
+	cachet_put_result_dispose(&r);
+	assert_int_equal(lookup_n(f, &k, NULL), CACHET_CACHE_MISS);
+	cachet_literal_map_free(m);
+}
+
 /* ---- reservations ---- */
 
 static void test_reservations(void **state)
@@ -1792,6 +1814,7 @@ static void test_store_failure(void **state)
 	cmocka_unit_test_prestate_setup_teardown(test_missing_data_evicts, setup, teardown, (void *)B), \
 	cmocka_unit_test_prestate_setup_teardown(test_directory_and_foreign_uris, setup, teardown, (void *)B), \
 	cmocka_unit_test_prestate_setup_teardown(test_put_missing_object, setup, teardown, (void *)B), \
+	cmocka_unit_test_prestate_setup_teardown(test_put_nul_in_uri, setup, teardown, (void *)B), \
 	cmocka_unit_test_prestate_setup_teardown(test_reservations, setup, teardown, (void *)B), \
 	cmocka_unit_test_prestate_setup_teardown(test_get_or_reserve, setup, teardown, (void *)B), \
 	cmocka_unit_test_prestate_setup_teardown(test_list, setup, teardown, (void *)B),   \

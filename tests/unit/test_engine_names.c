@@ -243,6 +243,33 @@ static void nul_ends_an_api_name(void **state)
 	cachet_workflow_free(wf);
 }
 
+/*
+ * A map key of a value may hold a NUL (Flyte's names may): an interface
+ * decoded from protobuf JSON can name an output "ok\0/../x". That name
+ * becomes a path, and no file name holds a NUL: it is refused whole, not
+ * cut at the NUL.
+ */
+static void nul_in_a_decoded_name(void **state)
+{
+	engine_fx *f = *state;
+	static const char json[] = "{\"outputs\":{\"variables\":{\"ok\\u0000/../x\":"
+				   "{\"type\":{\"simple\":\"INTEGER\"}}}}}";
+	const char *argv[] = {"true", NULL};
+	cachet_interface *iface = NULL;
+	cachet_workflow *wf = NULL;
+
+	assert_int_equal(cachet_interface_decode(&iface, json, sizeof json - 1, CACHET_FORMAT_JSON),
+			 0);
+	assert_int_equal(cachet_str_len(iface->outputs->variables[0].key), 8);
+	cachet_task *t = command_task("t", iface, argv);
+	assert_int_equal(cachet_workflow_new(&wf, "nul"), 0);
+	assert_int_equal(cachet_workflow_add_node(wf, "n", t, "api:1:1"), 0);
+	cachet_task_free(t);
+	expect_refused(f, wf,
+		       "task 't': output 'ok\\x00/../x': invalid name: it holds the byte 0x00 " RULE);
+	cachet_workflow_free(wf);
+}
+
 /* A task shared by many nodes is reported once, with the first node. */
 static void shared_task_reported_once(void **state)
 {
@@ -456,6 +483,7 @@ int main(void)
 		T(hostile_node_names),
 		T(long_names),
 		T(nul_ends_an_api_name),
+		T(nul_in_a_decoded_name),
 		T(shared_task_reported_once),
 		T(hostile_names_in_a_file),
 		T(output_link_outside_is_refused),

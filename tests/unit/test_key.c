@@ -92,7 +92,7 @@ static cachet_literal *hash_only(const char *hash)
 {
 	cachet_literal *lit = cachet__message_new(&cachet__literal_desc);
 	assert_non_null(lit);
-	lit->hash = cachet__strdup(hash);
+	lit->hash = cachet_str_dup(hash);
 	assert_non_null(lit->hash);
 	return lit;
 }
@@ -244,7 +244,7 @@ static void test_dataset_version(void **state)
 	bad->metadata = cachet__message_new(&cachet__struct_desc);
 	assert_non_null(bad->metadata);
 	assert_int_equal(cachet__map_set(bad->metadata, cachet__field_by_number(&cachet__struct_desc, 1),
-					 "m", cachet__message_new(&cachet__value_desc)),
+					 "m", 1, cachet__message_new(&cachet__value_desc)),
 			 0);
 	assert_int_equal(cachet_interface_add(out_only, true, "x", bad, NULL), 0);
 	v = (char *)1;
@@ -401,7 +401,7 @@ static void test_hashify_offloaded(void **state)
 	off->kind = CACHET_LITERAL_OFFLOADED;
 	off->offloaded_metadata = cachet__message_new(&cachet__literal_offloaded_metadata_desc);
 	assert_non_null(off->offloaded_metadata);
-	off->offloaded_metadata->uri = cachet__strdup("s3://big");
+	off->offloaded_metadata->uri = cachet_str_dup("s3://big");
 	off->offloaded_metadata->size_bytes = 1234;
 	with_metadata(off, "k", "v");
 
@@ -562,7 +562,7 @@ static cachet_value *number_value(double x)
 static cachet_value *string_value(const char *s)
 {
 	cachet_value *v = value_new(CACHET_VALUE_STRING);
-	v->string_value = cachet__strdup(s);
+	v->string_value = cachet_str_dup(s);
 	assert_non_null(v->string_value);
 	return v;
 }
@@ -570,7 +570,7 @@ static cachet_value *string_value(const char *s)
 static void struct_set(cachet_struct *s, const char *key, cachet_value *v)
 {
 	const cachet__field_desc *f = cachet__field_by_number(&cachet__struct_desc, 1);
-	assert_int_equal(cachet__map_set(s, f, key, v), 0);
+	assert_int_equal(cachet__map_set(s, f, key, strlen(key), v), 0);
 }
 
 static cachet_struct *struct_new(void)
@@ -635,7 +635,7 @@ static void test_struct_is_plain_json(void **state)
 	const cachet__field_desc *f = cachet__field_by_number(&cachet__list_value_desc, 1);
 	cachet_value *t = value_new(CACHET_VALUE_BOOL);
 	t->bool_value = true;
-	cachet_value *b = cachet__map_get(s, cachet__field_by_number(&cachet__struct_desc, 1), "b");
+	cachet_value *b = cachet__map_get(s, cachet__field_by_number(&cachet__struct_desc, 1), "b", 1);
 	assert_int_equal(cachet__repeated_append(b->list_value, f, t), 0);
 	cachet_value *c = value_new(CACHET_VALUE_STRUCT);
 	c->struct_value = struct_new();
@@ -825,7 +825,7 @@ static cachet_literal_map *rich_map(void)
 	t->metadata = struct_new();
 	struct_set(t->metadata, "m", string_value("v"));
 	t->structure = cachet__message_new(&cachet__type_structure_desc);
-	t->structure->tag = cachet__strdup("int");
+	t->structure->tag = cachet_str_dup("int");
 	u->scalar->union_->type = t;
 	put(m, "union", u);
 
@@ -833,14 +833,14 @@ static cachet_literal_map *rich_map(void)
 	cachet_literal *off = cachet__message_new(&cachet__literal_desc);
 	off->kind = CACHET_LITERAL_OFFLOADED;
 	off->offloaded_metadata = cachet__message_new(&cachet__literal_offloaded_metadata_desc);
-	off->offloaded_metadata->uri = cachet__strdup("s3://off");
+	off->offloaded_metadata->uri = cachet_str_dup("s3://off");
 	off->offloaded_metadata->size_bytes = UINT64_MAX;
 	cachet_literal_type *e = cachet__message_new(&cachet__literal_type_desc);
 	e->kind = CACHET_TYPE_ENUM;
 	e->enum_type = cachet__message_new(&cachet__enum_type_desc);
 	const cachet__field_desc *values = cachet__field_by_number(&cachet__enum_type_desc, 1);
-	assert_int_equal(cachet__repeated_append(e->enum_type, values, cachet__strdup("RED")), 0);
-	assert_int_equal(cachet__repeated_append(e->enum_type, values, cachet__strdup("")), 0);
+	assert_int_equal(cachet__repeated_append(e->enum_type, values, cachet_str_dup("RED")), 0);
+	assert_int_equal(cachet__repeated_append(e->enum_type, values, cachet_str_dup("")), 0);
 	off->offloaded_metadata->inferred_type = typed(cachet_literal_type_new_map(e));
 	put(m, "offloaded", with_metadata(off, "k", "v"));
 	assert_int_equal(cachet_literal_copy(&off, off), 0);

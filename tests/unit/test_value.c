@@ -217,7 +217,7 @@ static void equality_follows_the_encoding(void **state)
 
 	/* NULL string equals "" */
 	cachet_literal *s1 = cachet_literal_new_string(""), *s2 = cachet_literal_new_string("");
-	s2->scalar->primitive->string_value = cachet__strdup("");
+	s2->scalar->primitive->string_value = cachet_str_dup("");
 	assert_true(cachet_literal_equal(s1, s2));
 
 	/* An absent message differs from a present empty one. */
@@ -318,7 +318,7 @@ static void map_normalize_sorts_and_keeps_the_last(void **state)
 	assert_int_equal(cachet_literal_map_new(&m), 0);
 	m->literals = cachet__calloc(5, sizeof(*m->literals));
 	for (int i = 0; i < 5; i++) {
-		m->literals[i].key = cachet__strdup(keys[i]);
+		m->literals[i].key = cachet_str_dup(keys[i]);
 		m->literals[i].value = cachet_literal_new_integer(i);
 	}
 	m->n_literals = 5;

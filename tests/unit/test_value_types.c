@@ -350,8 +350,8 @@ static int collect(char **uri, void *payload)
 	snprintf(s->uris[s->n++], sizeof s->uris[0], "%s", *uri);
 	if (!strcmp(*uri, "s3://b/f")) {
 		/* replace it, as the catalog does with a canonical spelling */
-		cachet_free(*uri);
-		*uri = strdup("s3://b/g");
+		cachet_str_free(*uri);
+		*uri = cachet_str_dup("s3://b/g");
 		assert_non_null(*uri);
 	}
 	return s->stop_at && s->n == s->stop_at ? 7 : 0;

@@ -165,9 +165,10 @@ static void *xnew(const cachet__message_desc *d)
 	return p;
 }
 
+/* A counted string, as every string field holds. */
 static char *xs(const char *s)
 {
-	char *p = cachet__strdup(s);
+	char *p = cachet_str_dup(s);
 	assert_non_null(p);
 	return p;
 }
@@ -187,7 +188,7 @@ static void push(const cachet__message_desc *d, void *msg, uint32_t number, void
 static void map_put(const cachet__message_desc *d, void *msg, uint32_t number, const char *key,
 		    void *value)
 {
-	assert_int_equal(cachet__map_set(msg, field(d, number), key, value), 0);
+	assert_int_equal(cachet__map_set(msg, field(d, number), key, strlen(key), value), 0);
 }
 
 /* A Literal whose scalar holds member (a message of the scalar oneof). */
@@ -225,7 +226,7 @@ static cachet_literal *lit_of(cachet_literal *l)
 static cachet_literal *map_value(const cachet__message_desc *d, const void *msg, uint32_t number,
 				 const char *key)
 {
-	void *v = cachet__map_get(msg, field(d, number), key);
+	void *v = cachet__map_get(msg, field(d, number), key, strlen(key));
 	if (v == NULL)
 		fail_msg("no map entry '%s'", key);
 	return v;
@@ -1193,13 +1194,15 @@ static void test_strings(void **state)
 		     "metadata.k: invalid UTF-8 in string at byte 8");
 	decode_fails(&cachet__enum_type_desc, "0a 01 61 0a 01 fe", CACHET_EINVALID,
 		     "values[1]: invalid UTF-8 in string at byte 5");
-	/* embedded NUL: valid UTF-8, but not a C string */
-	decode_fails(LIT, "0a 07 0a 05 1a 03 61 00 62", CACHET_EINVALID,
-		     "scalar.primitive.stringValue: NUL byte in string (not supported) at byte 7");
-	decode_fails(&cachet__literal_map_desc, "0a 05 0a 01 00 12 00", CACHET_EINVALID,
-		     "literals: NUL byte in map key (not supported) at byte 4");
+	/* embedded NUL: valid UTF-8, kept with its length (test_nul.c has
+	 * every kind of string) */
+	cachet_literal *l = decode_hex(LIT, "0a 07 0a 05 1a 03 61 00 62");
+	assert_int_equal(cachet_str_len(l->scalar->primitive->string_value), 3);
+	assert_memory_equal(l->scalar->primitive->string_value, "a\0b", 4);
+	assert_encodes_hex(LIT, l, "0a 07 0a 05 1a 03 61 00 62");
+	cachet_literal_free(l);
 	/* bytes may hold anything */
-	cachet_literal *l = decode_hex(LIT, "0a 08 1a 06 0a 04 00 ff c0 80");
+	l = decode_hex(LIT, "0a 08 1a 06 0a 04 00 ff c0 80");
 	assert_int_equal(l->scalar->binary->value.len, 4);
 	assert_memory_equal(l->scalar->binary->value.data, "\x00\xff\xc0\x80", 4);
 	cachet_literal_free(l);
@@ -1389,7 +1392,7 @@ static void test_encode_presence(void **state)
 
 	cachet_literal *o = v_offloaded();
 	o->offloaded_metadata->size_bytes = 0;
-	cachet__free(o->offloaded_metadata->uri);
+	cachet_str_free(o->offloaded_metadata->uri);
 	o->offloaded_metadata->uri = xs("");
 	assert_encodes_hex(LIT, o, "42 04 1a 02 08 03");
 	cachet_literal_free(o);

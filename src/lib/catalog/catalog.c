@@ -701,8 +701,13 @@ static int measure_uri(void *ctx, const char *name, char **uri)
 	}
 	sc->total += size;
 	if (canon) {
-		cachet__free(*uri);
-		*uri = canon;
+		/* a field of the value: a counted string */
+		char *counted = cachet_str_dup(canon);
+		cachet__free(canon);
+		if (counted == NULL)
+			return CACHET_ENOMEM;
+		cachet_str_free(*uri);
+		*uri = counted;
 	}
 	return 0;
 }

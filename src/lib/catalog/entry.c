@@ -59,10 +59,14 @@ void cachet_input_hashes_free(cachet_input_hash *hashes, size_t n)
 	cachet__free(hashes);
 }
 
+/* Whether the input named by the map key name (a counted string) is in
+ * the list of C strings: a name holding NUL matches none, as in the key. */
 static bool ignored(const char *name, const char *const *ignore, size_t n_ignore)
 {
+	size_t len = cachet_str_len(name);
+
 	for (size_t i = 0; i < n_ignore; i++)
-		if (ignore[i] && strcmp(ignore[i], name) == 0)
+		if (ignore[i] && strlen(ignore[i]) == len && memcmp(ignore[i], name, len) == 0)
 			return true;
 	return false;
 }
@@ -102,8 +106,11 @@ int cachet_input_hashes(cachet_input_hash **out, size_t *n, const cachet_literal
 			rc = cachet__base64url_encode(&b, digest, sizeof digest);
 		if (rc < 0) {
 			cachet__buf_dispose(&b);
-			if (rc != CACHET_ENOMEM)
-				cachet__error_prefix("input '%s'", e->key);
+			if (rc != CACHET_ENOMEM) {
+				char shown[CACHET__SHOW_MAX];
+				cachet__error_prefix("input '%s'", cachet__bytes_show(shown, e->key,
+										   cachet_str_len(e->key)));
+			}
 			break;
 		}
 		h[count].hash = cachet__buf_detach(&b, NULL);

@@ -11,6 +11,9 @@
 #include "catalog/internal.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/os.h"
+
+#include <string.h>
 
 /* ---------------------------------------------------------------------- */
 /* URIs                                                                   */
@@ -24,6 +27,15 @@ typedef struct named_uri_fn {
 static int call_named(char **uri, void *payload)
 {
 	named_uri_fn *n = payload;
+	size_t len = cachet_str_len(*uri);
+
+	/* a URI is a path in the store: one would end at a NUL inside */
+	if (memchr(*uri, '\0', len) != NULL) {
+		char name[CACHET__SHOW_MAX], shown[CACHET__SHOW_MAX];
+		return cachet__error(CACHET_EINVALID, "output '%s': URI '%s' holds a NUL byte",
+				     cachet__bytes_show(name, n->name, cachet_str_len(n->name)),
+				     cachet__bytes_show(shown, *uri, len));
+	}
 	return n->fn(n->ctx, n->name, uri);
 }
 
@@ -47,16 +59,23 @@ int cachet__outputs_check(const cachet_literal_map *outputs, const cachet_variab
 	size_t n_out = outputs ? outputs->n_literals : 0;
 	size_t n_want = want ? want->n_variables : 0;
 
+	char shown[CACHET__SHOW_MAX];
+
+	/* names are map keys: they may hold NUL, so they are looked up and
+	 * shown with their length */
 	for (size_t i = 0; i < n_want; i++) {
 		const char *name = want->variables[i].key;
-		const cachet_literal *lit = cachet_literal_map_get(outputs, name);
+		size_t len = cachet_str_len(name);
+		const cachet_literal *lit = cachet_literal_map_get_n(outputs, name ? name : "", len);
 		const cachet_variable *v = want->variables[i].value;
 		char *why = NULL;
 
 		if (lit == NULL)
-			return cachet__error(CACHET_EINVALID, "output '%s' is missing", name);
+			return cachet__error(CACHET_EINVALID, "output '%s' is missing",
+					     cachet__bytes_show(shown, name, len));
 		if (!cachet_literal_fits(lit, v ? v->type : NULL, &why)) {
-			cachet__error(CACHET_EINVALID, "output '%s': %s", name,
+			cachet__error(CACHET_EINVALID, "output '%s': %s",
+				      cachet__bytes_show(shown, name, len),
 				      why ? why : "it does not fit its type");
 			cachet__free(why);
 			return CACHET_EINVALID;
@@ -64,9 +83,10 @@ int cachet__outputs_check(const cachet_literal_map *outputs, const cachet_variab
 	}
 	for (size_t i = 0; i < n_out; i++) {
 		const char *name = outputs->literals[i].key;
-		if (cachet_variable_map_get(want, name) == NULL)
+		size_t len = cachet_str_len(name);
+		if (cachet_variable_map_get_n(want, name ? name : "", len) == NULL)
 			return cachet__error(CACHET_EINVALID, "output '%s' is not in the interface",
-					     name);
+					     cachet__bytes_show(shown, name, len));
 	}
 	return 0;
 }

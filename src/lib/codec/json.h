@@ -31,6 +31,29 @@ int cachet__json_decode(const cachet__message_desc *d, void **out, const char *t
 int cachet__json_decode_open(const cachet__message_desc *d, void **out, const char *text,
 			     size_t len, const cachet__message_desc *const *open, size_t n_open);
 
+/*
+ * NUL in object keys (json_nul_keys.c), for every reader of JSON with
+ * jansson: jansson refuses "\u0000" in a key,
+ * so it is respelled, in the same six bytes, as a marker the text holds
+ * nowhere else, and turned back into NUL as each key is read.
+ */
+typedef struct cachet__json_nul_keys {
+	unsigned marker; /* 0: no key of the text holds NUL */
+	char utf8[3];    /* the marker in UTF-8, as jansson's keys hold it */
+} cachet__json_nul_keys;
+
+/* When a key of text[0..len) holds "\u0000": *out = the respelled copy
+ * (len bytes, free with cachet__free) and nk says the marker; else *out is
+ * NULL and nk->marker 0. 0, CACHET_ENOMEM, or CACHET_EUNSUPPORTED when the
+ * text uses every private-use character. */
+int cachet__json_nul_keys_respell(const char *text, size_t len, char **out,
+				  cachet__json_nul_keys *nk);
+/* The key as written: a new counted string of jansson's key with each
+ * marker turned back into NUL; NULL when out of memory. */
+char *cachet__json_key_new(const cachet__json_nul_keys *nk, const char *key);
+/* Spell the marker back as "\u0000" in jansson's error text, in place. */
+void cachet__json_nul_keys_error_text(const cachet__json_nul_keys *nk, char *text);
+
 /* Append the JSON form of msg (flags: CACHET_JSON_PRETTY from cachet/codec.h). */
 int cachet__json_encode(const cachet__message_desc *d, const void *msg, unsigned flags,
 			cachet_buf *out);

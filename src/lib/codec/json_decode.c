@@ -2,8 +2,8 @@
  * Reading protobuf JSON, generically over the descriptors of value/schema.h.
  *
  * jansson parses the text (it checks the syntax and UTF-8, refuses
- * duplicate keys, "\u0000" and nesting beyond its own limit of 2048 levels,
- * and reports where); then one walk over the jansson tree, led by the
+ * duplicate keys and nesting beyond its own limit of 2048 levels, and
+ * reports where); then one walk over the jansson tree, led by the
  * descriptors, builds the value structs. Errors name the place as a dotted
  * path of the keys as written, array indices in brackets:
  *   literals.xs.collection: "literals[2]" must be an object, got 3
@@ -22,6 +22,12 @@
  * double written as -0 (which is how protobuf JSON writes -0.0) would come
  * back as +0. When the text holds such a -0, a copy is parsed in which each
  * reads -0.0 (see spell_negative_zeros); integer fields read either as 0.
+ *
+ * NUL: strings may hold U+0000 ("\u0000"), as protobuf's may. jansson
+ * reads it in values (JSON_ALLOW_NUL) but not in object keys, which are
+ * respelled first (json_nul_keys.c); map keys are read back through
+ * cachet__json_key_new. A string where a name or a number is expected
+ * (an enum name, "NaN", a timestamp) never matches when it holds NUL.
  */
 #include "codec/json.h"
 #include "codec/json_internal.h"
@@ -43,6 +49,7 @@ typedef struct decoder {
 	/* messages whose unknown field names are skipped (cachet__json_decode_open) */
 	const cachet__message_desc *const *open;
 	size_t n_open;
+	cachet__json_nul_keys nul_keys;
 } decoder;
 
 /* A decoded field value before it is stored. Every member starts at
@@ -204,10 +211,8 @@ static int syntax_error(const json_error_t *err)
 	case json_error_stack_overflow:
 		return cachet__error(CACHET_ETOODEEP, "line %d, column %d: nested too deeply",
 				     err->line, err->column);
-	case json_error_null_character:
-	case json_error_null_byte_in_key:
-		return cachet__error(CACHET_EINVALID,
-				     "line %d, column %d: strings may not contain \\u0000",
+	case json_error_null_byte_in_key: /* a "key" that no ':' follows */
+		return cachet__error(CACHET_EINVALID, "line %d, column %d: invalid object key",
 				     err->line, err->column);
 	default:
 		return cachet__error(CACHET_EINVALID, "line %d, column %d: %s", err->line,
@@ -310,6 +315,8 @@ static int number_from_string(const json_t *j, bool *ok, double *out)
 	const char *s = json_string_value(j);
 	size_t len = json_string_length(j);
 	*ok = false;
+	if (strlen(s) != len) /* a NUL inside: no number */
+		return 0;
 	if (strcmp(s, "NaN") == 0) {
 		*out = NAN;
 	} else if (strcmp(s, "Infinity") == 0) {
@@ -385,7 +392,9 @@ static int decode_scalar(decoder *c, const cachet__field_desc *f, const json_t *
 			 enum_short_name(f->enumeration));
 		if (!json_is_string(j))
 			return decode_integer(c, CACHET__INT32, want, false, j, at, out);
-		int rc = cachet__enum_number(f->enumeration, json_string_value(j), &out->i32);
+		int rc = strlen(json_string_value(j)) != json_string_length(j)
+				 ? CACHET_ENOTFOUND /* no name holds NUL */
+				 : cachet__enum_number(f->enumeration, json_string_value(j), &out->i32);
 		if (rc == CACHET_ENOTFOUND) {
 			quote(shown, json_string_value(j), json_string_length(j));
 			return subject_error(at, ": unknown %s value %s",
@@ -397,7 +406,7 @@ static int decode_scalar(decoder *c, const cachet__field_desc *f, const json_t *
 	case CACHET__STRING:
 		if (!json_is_string(j))
 			return type_error(at, "a string", j);
-		out->s = cachet__strndup(json_string_value(j), json_string_length(j));
+		out->s = cachet_str_new(json_string_value(j), json_string_length(j));
 		return out->s ? 0 : CACHET_ENOMEM;
 
 	case CACHET__BYTES: {
@@ -476,7 +485,7 @@ static int decode_repeated(decoder *c, void *msg, const cachet__field_desc *f, j
 	size_t *count = (size_t *)(void *)((char *)msg + f->count_offset);
 
 	for (size_t i = 0; i < n; i++) {
-		cachet__json_path item = {at, NULL, i};
+		cachet__json_path item = {at, NULL, i, 0};
 		scalar v;
 		int rc = decode_value(c, f, json_array_get(j, i), &item, depth, &v);
 		if (rc < 0)
@@ -511,14 +520,14 @@ static int decode_map(decoder *c, void *msg, const cachet__field_desc *f, json_t
 	const char *key;
 	json_t *value;
 	json_object_foreach(j, key, value) {
-		cachet__json_path item = {at, key, 0};
-		char *k = cachet__strdup(key);
+		char *k = cachet__json_key_new(&c->nul_keys, key);
 		if (k == NULL)
 			return CACHET_ENOMEM;
+		cachet__json_path item = {at, k, 0, cachet_str_len(k)};
 		scalar v;
 		int rc = decode_value(c, f, value, &item, depth, &v);
 		if (rc < 0) {
-			cachet__free(k);
+			cachet_str_free(k);
 			return rc;
 		}
 		entries[*count].key = k;
@@ -563,7 +572,7 @@ static int decode_field(decoder *c, const cachet__message_desc *d, void *msg,
 		}
 	}
 
-	cachet__json_path field = {at, key, 0};
+	cachet__json_path field = {at, key, 0, 0};
 	switch (f->label) {
 	case CACHET__REPEATED:
 		return decode_repeated(c, msg, f, j, &field, depth);
@@ -596,7 +605,11 @@ static int decode_fields(decoder *c, const cachet__message_desc *d, json_t *j, v
 		if (f == NULL) {
 			if (is_open(c, d))
 				continue;
-			quote(a, key, strlen(key));
+			char *written = cachet__json_key_new(&c->nul_keys, key);
+			if (written == NULL)
+				return CACHET_ENOMEM;
+			quote(a, written, cachet_str_len(written));
+			cachet_str_free(written);
 			return at_error(CACHET_EINVALID, at, "unknown field %s", a);
 		}
 		/* the same field under its two names (jansson only sees two keys) */
@@ -638,7 +651,7 @@ static int decode_value_wkt(decoder *c, json_t *j, const cachet__json_path *at, 
 		v->number_value = json_number_value(j);
 		return 0;
 	case JSON_STRING:
-		v->string_value = cachet__strndup(json_string_value(j), json_string_length(j));
+		v->string_value = cachet_str_new(json_string_value(j), json_string_length(j));
 		if (v->string_value == NULL)
 			return CACHET_ENOMEM;
 		v->kind = CACHET_VALUE_STRING;
@@ -667,7 +680,9 @@ static int decode_time(const cachet__message_desc *d, const json_t *j,
 {
 	bool is_ts = d->wkt == CACHET__WKT_TIMESTAMP;
 	const char *text = json_string_value(j);
-	int rc = is_ts ? cachet__timestamp_parse(text, msg) : cachet__duration_parse(text, msg);
+	int rc = strlen(text) != json_string_length(j) ? CACHET_EINVALID /* a NUL inside */
+		 : is_ts ? cachet__timestamp_parse(text, msg)
+			 : cachet__duration_parse(text, msg);
 	if (rc == CACHET_EINVALID) {
 		char shown[SHOWN_SIZE];
 		quote(shown, text, json_string_length(j));
@@ -794,7 +809,7 @@ static size_t spell_negative_zeros(const char *text, size_t len, char *spelled)
 /* jansson's parse, again with integers as reals when one overflows. */
 static json_t *parse(decoder *c, const char *text, size_t len, json_error_t *err)
 {
-	const size_t flags = JSON_REJECT_DUPLICATES | JSON_DECODE_ANY;
+	const size_t flags = JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL;
 	json_t *root = json_loadb(text, len, flags, err);
 	if (root == NULL && json_error_code(err) == json_error_numeric_overflow) {
 		/* an integer beyond 64 bits somewhere: see the top of the file */
@@ -820,13 +835,21 @@ int cachet__json_decode_open(const cachet__message_desc *d, void **out, const ch
 	decoder c = {.scratch = CACHET_BUF_INIT, .open = open, .n_open = n_open};
 	json_error_t err;
 	json_t *root;
+	char *respelled;
+	int rc = cachet__json_nul_keys_respell(text, len, &respelled, &c.nul_keys);
+	if (rc < 0)
+		return rc;
+	if (respelled != NULL)
+		text = respelled; /* the same length, the same positions */
 	size_t zeros = spell_negative_zeros(text, len, NULL);
 	if (zeros == 0) {
 		root = parse(&c, text, len, &err);
 	} else {
 		char *spelled = cachet__malloc(len + 2 * zeros);
-		if (spelled == NULL)
+		if (spelled == NULL) {
+			cachet__free(respelled);
 			return CACHET_ENOMEM;
+		}
 		spell_negative_zeros(text, len, spelled);
 		root = parse(&c, spelled, len + 2 * zeros, &err);
 		cachet__free(spelled);
@@ -834,10 +857,13 @@ int cachet__json_decode_open(const cachet__message_desc *d, void **out, const ch
 		if (root == NULL && json_error_code(&err) != json_error_out_of_memory)
 			json_decref(parse(&c, text, len, &err));
 	}
-	if (root == NULL)
+	cachet__free(respelled);
+	if (root == NULL) {
+		cachet__json_nul_keys_error_text(&c.nul_keys, err.text);
 		return syntax_error(&err);
+	}
 
-	int rc = decode_message(&c, d, root, NULL, 1, out);
+	rc = decode_message(&c, d, root, NULL, 1, out);
 	json_decref(root);
 	cachet__buf_dispose(&c.scratch);
 	return rc;

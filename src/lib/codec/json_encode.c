@@ -72,11 +72,11 @@ static int next_item(encoder *e, bool *first, int level)
 	return rc;
 }
 
-static int put_key(encoder *e, bool *first, int level, const char *key,
+static int put_key(encoder *e, bool *first, int level, const char *key, size_t key_len,
 		   const cachet__json_path *path)
 {
 	int rc = next_item(e, first, level);
-	if (rc == 0 && (rc = cachet__json_put_string(e->out, key, strlen(key))) < 0)
+	if (rc == 0 && (rc = cachet__json_put_string(e->out, key, key_len)) < 0)
 		return at_path(rc, path);
 	if (rc == 0)
 		rc = cachet__buf_puts(e->out, e->pretty ? ": " : ":");
@@ -140,7 +140,7 @@ static int encode_repeated(encoder *e, const cachet__field_desc *f, const void *
 
 	int rc = cachet__buf_putc(e->out, '[');
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		cachet__json_path item = {at, NULL, i};
+		cachet__json_path item = {at, NULL, i, 0};
 		rc = next_item(e, &first, level);
 		if (rc == 0)
 			rc = encode_element(e, f, items + i * size, &item, level + 1, depth);
@@ -162,15 +162,17 @@ static int encode_map(encoder *e, const cachet__field_desc *f, const void *msg,
 	int rc = cachet__buf_putc(e->out, '{');
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const char *key = entries[i].key ? entries[i].key : "";
-		cachet__json_path item = {at, key, 0};
-		rc = put_key(e, &first, level, key, &item);
+		size_t key_len = cachet_str_len(entries[i].key);
+		cachet__json_path item = {at, key, 0, key_len};
+		rc = put_key(e, &first, level, key, key_len, &item);
 		if (rc < 0)
 			break;
 		if (f->type == CACHET__MESSAGE) {
 			rc = encode_message(e, f->message, entries[i].value, &item, level + 1,
 					    depth + 1);
 		} else {
-			/* map<string, string>: read the value as the char * it is */
+			/* map<string, string>: read the value as the counted string
+			 * it is */
 			const char *value = entries[i].value;
 			rc = encode_scalar(e, f, &value, &item);
 		}
@@ -189,8 +191,8 @@ static int encode_fields(encoder *e, const cachet__message_desc *d, const void *
 		const cachet__field_desc *f = &d->fields[i];
 		if (!cachet__field_present(msg, f))
 			continue;
-		cachet__json_path at = {path, f->json_name, 0};
-		rc = put_key(e, &first, level, f->json_name, &at);
+		cachet__json_path at = {path, f->json_name, 0, 0};
+		rc = put_key(e, &first, level, f->json_name, strlen(f->json_name), &at);
 		if (rc < 0)
 			break;
 		const void *storage = cachet__field_at_const(msg, f);
@@ -230,7 +232,7 @@ static int encode_value(encoder *e, const cachet_value *v, const cachet__json_pa
 	}
 	case CACHET_VALUE_STRING: {
 		const char *s = v->string_value ? v->string_value : "";
-		int rc = cachet__json_put_string(e->out, s, strlen(s));
+		int rc = cachet__json_put_string(e->out, s, cachet_str_len(v->string_value));
 		return rc < 0 ? at_path(rc, path) : 0;
 	}
 	case CACHET_VALUE_BOOL:

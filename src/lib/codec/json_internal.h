@@ -20,13 +20,14 @@ typedef struct cachet__json_path {
 	const struct cachet__json_path *up;
 	const char *name; /* field name or map key; NULL for an array element */
 	size_t index;     /* array elements */
+	size_t name_len;  /* of a map key, which may hold NUL; 0: strlen(name) */
 } cachet__json_path;
 
 /*
  * Append the frames from p up to (not including) stop, outermost first:
  * "literals.xs.collection.literals[2]". Very long paths keep their start and
  * end around "...", so that the message after them survives the error
- * buffer. Control characters in keys show as '?'.
+ * buffer. Control characters in keys (NUL included) show as '?'.
  */
 int cachet__json_path_render(cachet_buf *out, const cachet__json_path *p,
 			     const cachet__json_path *stop);

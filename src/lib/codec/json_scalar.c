@@ -65,7 +65,7 @@ int cachet__json_scalar_of(const cachet__field_desc *f, const void *storage, cac
 		const char *s = *(char *const *)storage;
 		if (s != NULL)
 			out->str = s;
-		out->len = strlen(out->str);
+		out->len = cachet_str_len(s);
 		return 0;
 	}
 	case CACHET__BYTES: {
@@ -181,6 +181,11 @@ static size_t index_len(size_t i)
 	return n;
 }
 
+static size_t name_len(const cachet__json_path *q)
+{
+	return q->name_len ? q->name_len : strlen(q->name);
+}
+
 /* Cut points must not split a UTF-8 sequence. */
 static size_t back_to_lead(const char *s, size_t at)
 {
@@ -202,7 +207,7 @@ int cachet__json_path_render(cachet_buf *out, const cachet__json_path *p,
 		if (q->name == NULL)
 			total += index_len(q->index);
 		else
-			total += strlen(q->name) + (q->up != stop && q->up != NULL);
+			total += name_len(q) + (q->up != stop && q->up != NULL);
 	}
 	int rc = cachet__buf_grow(out, total);
 	if (rc < 0)
@@ -220,7 +225,7 @@ int cachet__json_path_render(cachet_buf *out, const cachet__json_path *p,
 			} while (i > 0);
 			*--w = '[';
 		} else {
-			size_t n = strlen(q->name);
+			size_t n = name_len(q);
 			w -= n;
 			for (size_t k = 0; k < n; k++) {
 				unsigned char c = (unsigned char)q->name[k];

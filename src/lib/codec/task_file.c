@@ -128,10 +128,10 @@ static int decode_as(const cachet__message_desc *d, void **out, const void *data
 	return cachet__wire_decode(d, out, data, len);
 }
 
-/* Move *from into *to, or a new "" when it is NULL. */
+/* Move the counted string *from into *to, or a new "" when it is NULL. */
 static int take_string(char **to, char **from)
 {
-	*to = *from != NULL ? *from : cachet__strdup("");
+	*to = *from != NULL ? *from : cachet_str_new("", 0);
 	*from = NULL;
 	return *to != NULL ? 0 : CACHET_ENOMEM;
 }
@@ -254,13 +254,13 @@ void cachet_task_file_dispose(cachet_task_file *task)
 {
 	if (task == NULL)
 		return;
-	cachet__free(task->project);
-	cachet__free(task->domain);
-	cachet__free(task->name);
-	cachet__free(task->version);
-	cachet__free(task->cache_version);
+	cachet_str_free(task->project);
+	cachet_str_free(task->domain);
+	cachet_str_free(task->name);
+	cachet_str_free(task->version);
+	cachet_str_free(task->cache_version);
 	for (size_t i = 0; i < task->n_ignore; i++)
-		cachet__free(task->ignore[i]);
+		cachet_str_free(task->ignore[i]);
 	cachet__free(task->ignore);
 	cachet_interface_free(task->iface);
 	memset(task, 0, sizeof *task);

@@ -18,8 +18,8 @@
  *  - a map entry's key is field 1 and its value field 2, either may be
  *    missing ("" and the empty message or ""), and a key seen again in a
  *    later entry replaces the earlier entry;
- *  - strings must be UTF-8; unlike Go we also refuse a NUL byte, because
- *    value.h keeps strings NUL-terminated.
+ *  - strings must be UTF-8; a NUL byte is valid UTF-8 and kept, as Go
+ *    keeps it (value.h's strings are counted).
  *
  * Nesting: each message level costs one recursion, refused beyond
  * CACHET_MAX_DEPTH (CACHET_ETOODEEP) before anything is allocated for it;
@@ -34,6 +34,7 @@
 #include "codec/wire_internal.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/os.h"
 #include "util/utf8.h"
 #include "value/message.h"
 
@@ -100,7 +101,9 @@ static size_t path_segment(char *seg, size_t size, const cachet__wire_path *at)
 				len--;
 			more = "...";
 		}
-		n = snprintf(seg, size, "%s.%.*s%s", name, (int)len, at->key, more);
+		char shown[CACHET__SHOW_MAX];
+		cachet__bytes_show(shown, at->key, len);
+		n = snprintf(seg, size, "%s.%s%s", name, shown, more);
 	} else if (at->index != CACHET__NO_INDEX) {
 		n = snprintf(seg, size, "%s[%zu]", name, at->index);
 	} else {
@@ -332,14 +335,14 @@ static int32_t as_int32(uint64_t v)
 }
 
 /*
- * Check the string at s (len bytes) and copy it. An empty string becomes
- * NULL when empty_null, else an allocated "". *out is NULL on failure.
+ * Check the string at s (len bytes, NUL allowed) and copy it into a
+ * counted string. An empty string becomes NULL when empty_null, else an
+ * allocated "". *out is NULL on failure.
  */
 static int read_string(const decoder *dec, const cachet__wire_path *path, const uint8_t *s,
 		       size_t len, bool empty_null, const char *what, char **out)
 {
 	const char *text = (const char *)s;
-	const char *nul;
 	size_t bad;
 
 	*out = NULL;
@@ -347,11 +350,7 @@ static int read_string(const decoder *dec, const cachet__wire_path *path, const 
 		return 0;
 	if (!cachet__utf8_valid(text, len, &bad))
 		return fail(dec, path, CACHET_EINVALID, s + bad, "invalid UTF-8 in %s", what);
-	nul = len ? memchr(text, '\0', len) : NULL;
-	if (nul != NULL)
-		return fail(dec, path, CACHET_EINVALID, (const uint8_t *)nul,
-			    "NUL byte in %s (not supported)", what);
-	*out = cachet__strndup(len ? text : "", len);
+	*out = cachet_str_new(text, len);
 	return *out ? 0 : CACHET_ENOMEM;
 }
 
@@ -443,7 +442,7 @@ static int decode_map_entry(decoder *dec, void *msg, const cachet__field_desc *f
 	if ((rc = read_string(dec, &field_path, key, key_len, false, "map key", &key_copy)) < 0)
 		return rc;
 	if ((rc = array_reserve(msg, f, sizeof(*entry), cap)) < 0) {
-		cachet__free(key_copy);
+		cachet_str_free(key_copy);
 		return rc;
 	}
 	entry = &cachet__map_entries(msg, f)[cachet__field_count(msg, f)];
@@ -544,7 +543,7 @@ static int decode_singular(decoder *dec, const cachet__message_desc *d, void *ms
 		if (oneof)
 			cachet__oneof_select(d, msg, f);
 		else
-			cachet__free(*(char **)at);
+			cachet_str_free(*(char **)at);
 		*(char **)at = s;
 		return 0;
 	}

@@ -132,11 +132,12 @@ static int put_len_header(encoder *e, uint32_t number, size_t mark)
 	return rc < 0 ? rc : put_varint(e, cachet__wire_tag(number, CACHET__WIRE_LEN));
 }
 
-/* A length-delimited string field (NULL is ""), checked to be UTF-8. */
+/* A length-delimited string field (a counted string; NULL is ""), checked
+ * to be UTF-8. */
 static int put_string(encoder *e, uint32_t number, const char *s,
 		      const cachet__wire_path *path)
 {
-	size_t len = s ? strlen(s) : 0, bad;
+	size_t len = cachet_str_len(s), bad;
 	size_t mark = e->len;
 	int rc;
 
@@ -239,8 +240,8 @@ static int put_map_entry(encoder *e, const cachet__field_desc *f,
 			 const struct cachet__map_entry *entry, const cachet__wire_path *path,
 			 unsigned depth)
 {
-	const char *key = entry->key ? entry->key : "";
-	cachet__wire_path here = {path, f, key, strlen(key), CACHET__NO_INDEX};
+	const char *key = entry->key;
+	cachet__wire_path here = {path, f, key ? key : "", cachet_str_len(key), CACHET__NO_INDEX};
 	cachet__wire_path field = {path, f, NULL, 0, CACHET__NO_INDEX};
 	size_t mark = e->len;
 	int rc;
@@ -256,9 +257,10 @@ static int put_map_entry(encoder *e, const cachet__field_desc *f,
 	return rc;
 }
 
-static const char *key_of(const struct cachet__map_entry *entry)
+/* Byte order of two entries' keys, lengths included. */
+static int compare_keys(const struct cachet__map_entry *x, const struct cachet__map_entry *y)
 {
-	return entry->key ? entry->key : "";
+	return cachet__str_compare(x->key, cachet_str_len(x->key), y->key, cachet_str_len(y->key));
 }
 
 /* Sorting entry pointers: by key, then by position, so that among equal
@@ -267,7 +269,7 @@ static int compare_entries(const void *a, const void *b)
 {
 	const struct cachet__map_entry *x = *(const struct cachet__map_entry *const *)a;
 	const struct cachet__map_entry *y = *(const struct cachet__map_entry *const *)b;
-	int c = strcmp(key_of(x), key_of(y));
+	int c = compare_keys(x, y);
 
 	return c != 0 ? c : (x > y) - (x < y);
 }
@@ -295,7 +297,7 @@ static int put_map(encoder *e, const cachet__field_desc *f, const void *msg,
 		order[i] = &entries[i];
 	qsort(order, n, sizeof(*order), compare_entries);
 	for (size_t i = n; rc == 0 && i-- > 0;)
-		if (i + 1 == n || strcmp(key_of(order[i]), key_of(order[i + 1])) != 0)
+		if (i + 1 == n || compare_keys(order[i], order[i + 1]) != 0)
 			rc = put_map_entry(e, f, order[i], path, depth);
 	cachet__free(order);
 	return rc;

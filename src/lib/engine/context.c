@@ -323,7 +323,7 @@ int cachet_task_input_path(const char **out, cachet_task_context *ctx, const cha
 	*out = NULL;
 	m = ctx->node->inputs;
 	for (size_t i = 0; m && i < m->n_literals; i++) {
-		if (strcmp(m->literals[i].key, name))
+		if (!cachet__key_is(m->literals[i].key, name))
 			continue;
 		if (cachet_literal_data_kind(m->literals[i].value) == CACHET_DATA_NONE)
 			return cachet__error(CACHET_EINVALID,

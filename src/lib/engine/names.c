@@ -21,11 +21,9 @@ static bool name_char(char c)
 	       c == '_' || c == '-' || c == '.';
 }
 
-bool cachet__path_name_check(const char *name, char *why, size_t size)
+bool cachet__path_name_check(const char *name, size_t len, char *why, size_t size)
 {
-	size_t len;
-
-	if (!name || !*name) {
+	if (!name || len == 0) {
 		snprintf(why, size, "it is empty");
 		return false;
 	}
@@ -33,8 +31,9 @@ bool cachet__path_name_check(const char *name, char *why, size_t size)
 		snprintf(why, size, "it starts with '.'");
 		return false;
 	}
-	for (len = 0; name[len]; len++) {
-		unsigned char c = (unsigned char)name[len];
+	/* every byte, so that a NUL (which no file name holds) is refused too */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
 		if (name_char((char)c))
 			continue;
 		if (c >= ' ' && c < 0x7f)
@@ -50,12 +49,12 @@ bool cachet__path_name_check(const char *name, char *why, size_t size)
 	return true;
 }
 
-void cachet__name_show(char *out, size_t size, const char *name)
+void cachet__name_show(char *out, size_t size, const char *name, size_t len)
 {
 	const char *s = name ? name : "";
 	size_t w = 0;
 
-	for (const char *p = s; *p; p++) {
+	for (const char *p = s; p < s + (name ? len : 0); p++) {
 		unsigned char c = (unsigned char)*p;
 		/* room for "\xNN", "..." and the NUL */
 		if (w + 8 > size || p - s >= 60) {

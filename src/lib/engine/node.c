@@ -305,7 +305,7 @@ static int expand_one(cachet_buf *out, tmpl_kind kind, const char *name, size_t 
 	case TMPL_INPUT: {
 		const cachet_literal_map *m = e->n->inputs;
 		for (size_t i = 0; i < m->n_literals; i++) {
-			if (strcmp(m->literals[i].key, nm))
+			if (!cachet__key_is(m->literals[i].key, nm))
 				continue;
 			if (cachet_literal_data_kind(m->literals[i].value) != CACHET_DATA_NONE) {
 				const char *path;

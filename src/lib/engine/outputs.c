@@ -252,7 +252,7 @@ static int from_literal(cachet_literal **lit, cachet_task_context *ctx, task_ctx
 		*lit = off;
 		return 0;
 	}
-	if (path && (!(*lit)->hash || !*(*lit)->hash || (m && m->kind != CACHET_HASH_CONTENT))) {
+	if (path && (cachet_str_len((*lit)->hash) == 0 || (m && m->kind != CACHET_HASH_CONTENT))) {
 		/* in the store already, without a hash: hash it where it is */
 		ho.stat_cache = ctx->run->stat_cache;
 		if ((rc = cachet_literal_fill_hash(*lit, path, m, &ho)) < 0)

@@ -33,10 +33,17 @@ static int resolve_inputs(cachet_literal_map **out, const cachet_workflow *wf,
 	int rc;
 
 	*out = NULL;
-	for (size_t i = 0; given && i < given->n_literals; i++)
-		if (cachet__workflow_find_input(wf, given->literals[i].key) == SIZE_MAX)
+	for (size_t i = 0; given && i < given->n_literals; i++) {
+		const char *key = given->literals[i].key;
+		size_t len = cachet_str_len(key);
+		/* a name holding NUL is no name of a workflow file */
+		if (strlen(key ? key : "") != len ||
+		    cachet__workflow_find_input(wf, key ? key : "") == SIZE_MAX) {
+			char shown[CACHET__SHOW_MAX];
 			return cachet__error(CACHET_EINVALID, "workflow '%s' has no input '%s'",
-					     wf->name, given->literals[i].key);
+					     wf->name, cachet__bytes_show(shown, key, len));
+		}
+	}
 	if ((rc = cachet_literal_map_new(&m)) < 0)
 		return rc;
 	for (size_t i = 0; i < wf->n_inputs; i++) {

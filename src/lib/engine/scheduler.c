@@ -359,7 +359,7 @@ static int hash_literal(cachet_run *run, cachet_literal *lit, int depth)
 				return rc;
 		return 0;
 	}
-	if ((lit->hash && *lit->hash) || cachet_literal_data_kind(lit) == CACHET_DATA_NONE)
+	if (cachet_str_len(lit->hash) > 0 || cachet_literal_data_kind(lit) == CACHET_DATA_NONE)
 		return 0;
 	if (lit->scalar->kind == CACHET_SCALAR_UNION)
 		return hash_literal(run, lit->scalar->union_->value, depth + 1);

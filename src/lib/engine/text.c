@@ -474,7 +474,8 @@ int cachet_literal_from_text(cachet_literal **out, const cachet_literal_type *ty
 		if (!(t = trimmed(text)))
 			return CACHET_ENOMEM;
 		for (size_t i = 0; e && i < e->n_values; i++) {
-			if (!strcmp(e->values[i] ? e->values[i] : "", t)) {
+			if (cachet_str_len(e->values[i]) == strlen(t) &&
+			    !strcmp(e->values[i] ? e->values[i] : "", t)) {
 				*out = cachet_literal_new_string(t);
 				cachet__free(t);
 				return *out ? 0 : CACHET_ENOMEM;
@@ -512,9 +513,9 @@ int cachet_literal_from_text(cachet_literal **out, const cachet_literal_type *ty
 static int render(cachet_buf *out, const cachet_literal *lit, path_fn fn, void *payload,
 		  bool json, int depth);
 
-static int render_json_string(cachet_buf *out, const char *s)
+static int render_json_string(cachet_buf *out, const char *s, size_t len)
 {
-	json_t *j = json_string(s ? s : "");
+	json_t *j = json_stringn(s ? s : "", s ? len : 0);
 	char *text;
 	int rc;
 
@@ -532,7 +533,23 @@ static int render_json_string(cachet_buf *out, const char *s)
 /* Append text, as a JSON string when inside a list or map. */
 static int put_text(cachet_buf *out, const char *s, bool json)
 {
-	return json ? render_json_string(out, s) : cachet__buf_puts(out, s ? s : "");
+	return json ? render_json_string(out, s, s ? strlen(s) : 0)
+		    : cachet__buf_puts(out, s ? s : "");
+}
+
+/* The same for a string of the value (counted): all its bytes. A NUL
+ * inside can be written in JSON (\u0000), not as plain text: an argument
+ * or a file name would end there. */
+static int put_str(cachet_buf *out, const char *s, bool json)
+{
+	size_t len = cachet_str_len(s);
+
+	if (json)
+		return render_json_string(out, s, len);
+	if (len > 0 && memchr(s, '\0', len) != NULL)
+		return cachet__error(CACHET_EINVALID,
+				     "a string holding a NUL character cannot be written as text");
+	return cachet__buf_puts(out, s ? s : "");
 }
 
 static int render_scalar(cachet_buf *out, const cachet_literal *lit, path_fn fn,
@@ -554,7 +571,7 @@ static int render_scalar(cachet_buf *out, const cachet_literal *lit, path_fn fn,
 			if (isinf(p->float_value))
 				return put_text(out, p->float_value > 0 ? "inf" : "-inf", json);
 			return cachet__double_format(p->float_value, out);
-		case CACHET_PRIMITIVE_STRING: return put_text(out, p->string_value, json);
+		case CACHET_PRIMITIVE_STRING: return put_str(out, p->string_value, json);
 		case CACHET_PRIMITIVE_BOOLEAN: return cachet__buf_puts(out, p->boolean ? "true" : "false");
 		case CACHET_PRIMITIVE_DATETIME:
 			if ((rc = cachet__timestamp_format(p->datetime, &tmp)) == 0)
@@ -573,7 +590,7 @@ static int render_scalar(cachet_buf *out, const cachet_literal *lit, path_fn fn,
 	case CACHET_SCALAR_STRUCTURED_DATASET:
 	case CACHET_SCALAR_SCHEMA:
 		if (!fn)
-			return put_text(out, cachet_literal_uri(lit), json);
+			return put_str(out, cachet_literal_uri(lit), json);
 		if ((rc = fn(&tmp, lit, payload)) == 0)
 			rc = put_text(out, tmp.ptr, json);
 		break;
@@ -613,7 +630,8 @@ static int render(cachet_buf *out, const cachet_literal *lit, path_fn fn, void *
 			return rc;
 		for (size_t i = 0; i < lit->map->n_literals; i++) {
 			if ((i && (rc = cachet__buf_putc(out, ',')) < 0) ||
-			    (rc = render_json_string(out, lit->map->literals[i].key)) < 0 ||
+			    (rc = render_json_string(out, lit->map->literals[i].key,
+						     cachet_str_len(lit->map->literals[i].key))) < 0 ||
 			    (rc = cachet__buf_putc(out, ':')) < 0 ||
 			    (rc = render(out, lit->map->literals[i].value, fn, payload, true,
 					 depth + 1)) < 0)

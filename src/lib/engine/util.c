@@ -6,13 +6,21 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
+#include "cachet/value.h"
+
 #include <string.h>
 
 const char *cachet__file_uri_path(const char *uri)
 {
-	if (uri && !strncmp(uri, "file:///", 8))
+	/* a path would end at a NUL inside: such a URI names no local file */
+	if (uri && strlen(uri) == cachet_str_len(uri) && !strncmp(uri, "file:///", 8))
 		return uri + 7;
 	return NULL;
+}
+
+bool cachet__key_is(const char *key, const char *name)
+{
+	return cachet_str_len(key) == strlen(name) && strcmp(key ? key : "", name) == 0;
 }
 
 int cachet__strv_copy(char ***out, size_t *n, const char *const *src, size_t count)

@@ -195,9 +195,11 @@ static void check_task_names(problems_ctx *pc, const cachet_task *task, const wf
 		const cachet_variable_map *vars = is_output ? task->iface->outputs
 							    : task->iface->inputs;
 		for (size_t i = 0; vars && i < vars->n_variables; i++) {
-			if (cachet__path_name_check(vars->variables[i].key, why, sizeof why))
+			const char *key = vars->variables[i].key;
+			size_t len = cachet_str_len(key);
+			if (cachet__path_name_check(key, len, why, sizeof why))
 				continue;
-			cachet__name_show(shown, sizeof shown, vars->variables[i].key);
+			cachet__name_show(shown, sizeof shown, key, len);
 			add_problem(pc, where, first->name, "task '%s': %s '%s': invalid name: %s %s",
 				    task->name, is_output ? "output" : "input", shown, why,
 				    NAME_RULE);
@@ -212,9 +214,9 @@ static void check_node(problems_ctx *pc, const cachet_workflow *wf, size_t idx,
 	const cachet_variable_map *ins = n->task->iface->inputs;
 	char what[600], why[64];
 
-	if (!cachet__path_name_check(n->name, why, sizeof why)) {
+	if (!cachet__path_name_check(n->name, n->name ? strlen(n->name) : 0, why, sizeof why)) {
 		char shown[256];
-		cachet__name_show(shown, sizeof shown, n->name);
+		cachet__name_show(shown, sizeof shown, n->name, n->name ? strlen(n->name) : 0);
 		add_problem(pc, n->where, n->name, "node '%s': invalid name: %s %s", shown, why,
 			    NAME_RULE);
 	}

@@ -60,7 +60,8 @@ static int hashify_map(cachet_literal *r, const cachet_literal_map *src, unsigne
 		cachet_literal_map_entry *e = &m->literals[i];
 		/* count the entry first: a half-built one is still freed */
 		m->n_literals = i + 1;
-		e->key = cachet__strdup(src->literals[i].key ? src->literals[i].key : "");
+		const char *key = src->literals[i].key;
+		e->key = cachet_str_new(key, cachet_str_len(key));
 		if (e->key == NULL)
 			return CACHET_ENOMEM;
 		int rc = hashify(&e->value, src->literals[i].value, depth + 1);
@@ -80,7 +81,7 @@ static int hashify(cachet_literal **out, const cachet_literal *lit, unsigned dep
 		return cachet__error(CACHET_ETOODEEP, "literal nested deeper than %d levels",
 				     CACHET_MAX_DEPTH);
 
-	bool has_hash = lit && lit->hash && lit->hash[0] != '\0';
+	bool has_hash = lit && cachet_str_len(lit->hash) > 0;
 	bool rebuild = lit && (lit->kind == CACHET_LITERAL_COLLECTION ||
 			       lit->kind == CACHET_LITERAL_MAP);
 	if (lit && !has_hash && !rebuild)
@@ -91,8 +92,7 @@ static int hashify(cachet_literal **out, const cachet_literal *lit, unsigned dep
 	if (r == NULL)
 		return CACHET_ENOMEM;
 	if (has_hash) {
-		r->hash = cachet__strdup(lit->hash);
-		rc = r->hash ? 0 : CACHET_ENOMEM;
+		rc = cachet__str_copy(&r->hash, lit->hash);
 	} else if (lit && lit->kind == CACHET_LITERAL_COLLECTION) {
 		rc = hashify_collection(r, lit->collection, depth + 1);
 	} else if (lit) {

@@ -5,6 +5,8 @@
 #include "key/objecthash.h"
 
 #include "cachet/key.h"
+#include "codec/json.h"
+#include "util/alloc.h"
 #include "util/error.h"
 #include "util/input.h"
 #include "util/sha256.h"
@@ -165,8 +167,8 @@ int cachet__oh_close_dict(cachet_buf *stack, size_t mark, uint8_t out[CACHET__OH
 /* ---- JSON text ---- */
 
 /* Recursion follows the nesting of the JSON, at most CACHET_MAX_DEPTH. */
-static int hash_json(uint8_t out[CACHET__OH_LEN], const json_t *v, cachet_buf *stack,
-		     unsigned depth)
+static int hash_json(uint8_t out[CACHET__OH_LEN], const json_t *v,
+		     const cachet__json_nul_keys *nul_keys, cachet_buf *stack, unsigned depth)
 {
 	size_t mark;
 	int rc;
@@ -197,7 +199,7 @@ static int hash_json(uint8_t out[CACHET__OH_LEN], const json_t *v, cachet_buf *s
 	if (json_is_array(v)) {
 		for (size_t i = 0; i < json_array_size(v); i++) {
 			uint8_t h[CACHET__OH_LEN];
-			rc = hash_json(h, json_array_get(v, i), stack, depth + 1);
+			rc = hash_json(h, json_array_get(v, i), nul_keys, stack, depth + 1);
 			if (rc == 0)
 				rc = cachet__oh_push(stack, h);
 			if (rc < 0)
@@ -208,9 +210,11 @@ static int hash_json(uint8_t out[CACHET__OH_LEN], const json_t *v, cachet_buf *s
 
 	for (void *it = json_object_iter((json_t *)v); it; it = json_object_iter_next((json_t *)v, it)) {
 		uint8_t k[CACHET__OH_LEN], h[CACHET__OH_LEN];
-		rc = cachet__oh_string(k, json_object_iter_key(it), json_object_iter_key_len(it));
+		char *key = cachet__json_key_new(nul_keys, json_object_iter_key(it));
+		rc = key ? cachet__oh_string(k, key, cachet_str_len(key)) : CACHET_ENOMEM;
+		cachet_str_free(key);
 		if (rc == 0)
-			rc = hash_json(h, json_object_iter_value(it), stack, depth + 1);
+			rc = hash_json(h, json_object_iter_value(it), nul_keys, stack, depth + 1);
 		if (rc == 0)
 			rc = cachet__oh_push_entry(stack, k, h);
 		if (rc < 0)
@@ -226,6 +230,8 @@ fail:
 int cachet_objecthash_json(uint8_t out[CACHET_HASH_LEN], const char *json, size_t len)
 {
 	cachet_buf stack = CACHET_BUF_INIT;
+	cachet__json_nul_keys nul_keys;
+	char *respelled = NULL;
 	json_error_t jerr;
 	json_t *root;
 	int rc;
@@ -238,12 +244,21 @@ int cachet_objecthash_json(uint8_t out[CACHET_HASH_LEN], const char *json, size_
 	 * Every number is a double to objecthash: parse integers as reals too,
 	 * which also accepts integers beyond int64 as Go's float64 does.
 	 */
-	root = json_loadb(json ? json : "", len,
-			  JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, &jerr);
-	if (root == NULL)
+	/* strings and keys may hold U+0000, as Go's JSON reader allows */
+	rc = cachet__json_nul_keys_respell(json ? json : "", len, &respelled, &nul_keys);
+	if (rc < 0)
+		return rc;
+	root = json_loadb(respelled ? respelled : json ? json : "", len,
+			  JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL |
+				  JSON_ALLOW_NUL,
+			  &jerr);
+	cachet__free(respelled);
+	if (root == NULL) {
+		cachet__json_nul_keys_error_text(&nul_keys, jerr.text);
 		return cachet__error(CACHET_EINVALID, "cannot parse JSON: line %d, column %d: %s",
 				     jerr.line, jerr.column, jerr.text);
-	rc = hash_json(out, root, &stack, 0);
+	}
+	rc = hash_json(out, root, &nul_keys, &stack, 0);
 	json_decref(root);
 	cachet__buf_dispose(&stack);
 	return rc;

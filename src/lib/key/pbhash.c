@@ -129,6 +129,12 @@ static void path_prepend_str(walk *w, const char *s)
 	path_prepend(w, s ? s : "", s ? strlen(s) : 0, false);
 }
 
+/* A map key: a counted string, which may hold NUL (shown as '?'). */
+static void path_prepend_key(walk *w, const char *key)
+{
+	path_prepend(w, key ? key : "", cachet_str_len(key), false);
+}
+
 static void path_prepend_index(walk *w, size_t i)
 {
 	char seg[24];
@@ -145,6 +151,13 @@ static int too_deep(void)
 static int hash_cstring(uint8_t out[CACHET__OH_LEN], const char *s)
 {
 	return cachet__oh_string(out, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* A string of the value: counted, all its bytes hashed (NUL included, as
+ * Flyte hashes it). */
+static int hash_str(uint8_t out[CACHET__OH_LEN], const char *s)
+{
+	return cachet__oh_string(out, s ? s : "", cachet_str_len(s));
 }
 
 /*
@@ -203,7 +216,7 @@ static int hash_value(walk *w, const cachet_value *v, unsigned depth, uint8_t ou
 		return cachet__oh_number(out, v->number_value);
 	}
 	case CACHET_VALUE_STRING:
-		return hash_cstring(out, v->string_value);
+		return hash_str(out, v->string_value);
 	case CACHET_VALUE_BOOL:
 		return cachet__oh_bool(out, v->bool_value);
 	case CACHET_VALUE_STRUCT:
@@ -285,11 +298,11 @@ static int hash_map(walk *w, const cachet__field_desc *f, const void *msg, unsig
 
 	for (size_t i = 0; i < n; i++) {
 		uint8_t k[CACHET__OH_LEN], v[CACHET__OH_LEN];
-		rc = hash_cstring(k, entries[i].key);
+		rc = hash_str(k, entries[i].key);
 		if (rc == 0) {
 			rc = hash_element(w, f, &entries[i].value, depth, v);
 			if (rc < 0)
-				path_prepend_str(w, entries[i].key);
+				path_prepend_key(w, entries[i].key);
 		}
 		if (rc == 0)
 			rc = cachet__oh_push_entry(&w->stack, k, v);
@@ -460,11 +473,11 @@ static int hashified_map(walk *w, const cachet_literal_map *m, unsigned depth,
 		return too_deep();
 	for (size_t i = 0; i < n; i++) {
 		uint8_t k[CACHET__OH_LEN], v[CACHET__OH_LEN];
-		rc = hash_cstring(k, m->literals[i].key);
+		rc = hash_str(k, m->literals[i].key);
 		if (rc == 0) {
 			rc = hash_hashified(w, m->literals[i].value, depth + 1, v);
 			if (rc < 0) {
-				path_prepend_str(w, m->literals[i].key);
+				path_prepend_key(w, m->literals[i].key);
 				path_prepend_str(w, f->json_name);
 			}
 		}
@@ -489,9 +502,9 @@ static int hash_hashified(walk *w, const cachet_literal *lit, unsigned depth,
 
 	if (depth >= CACHET_MAX_DEPTH)
 		return too_deep();
-	if (lit != NULL && lit->hash != NULL && lit->hash[0] != '\0') {
+	if (lit != NULL && cachet_str_len(lit->hash) > 0) {
 		f = literal_field(4);
-		rc = hash_cstring(v, lit->hash);
+		rc = hash_str(v, lit->hash);
 	} else if (lit != NULL && lit->kind == CACHET_LITERAL_COLLECTION) {
 		f = literal_field(CACHET_LITERAL_COLLECTION);
 		rc = hashified_collection(w, lit->collection, depth + 1, v);
@@ -514,10 +527,14 @@ static int hash_hashified(walk *w, const cachet_literal *lit, unsigned depth,
 	return cachet__oh_close_dict(&w->stack, mark, out);
 }
 
+/* Whether the input named by the counted string name is in the list of
+ * C strings: a name holding NUL matches none. */
 static bool ignored(const char *name, const char *const *ignore, size_t n_ignore)
 {
+	size_t len = cachet_str_len(name);
+
 	for (size_t i = 0; i < n_ignore; i++)
-		if (ignore[i] != NULL && strcmp(ignore[i], name) == 0)
+		if (ignore[i] != NULL && strlen(ignore[i]) == len && memcmp(ignore[i], name, len) == 0)
 			return true;
 	return false;
 }
@@ -532,17 +549,17 @@ static int hash_tag_inputs(walk *w, const cachet_literal_map *inputs, const char
 	int rc;
 
 	for (size_t i = 0; i < n; i++) {
-		const char *key = inputs->literals[i].key ? inputs->literals[i].key : "";
+		const char *key = inputs->literals[i].key;
 		uint8_t k[CACHET__OH_LEN], v[CACHET__OH_LEN];
 
 		if (ignored(key, ignore, n_ignore))
 			continue;
-		rc = hash_cstring(k, key);
+		rc = hash_str(k, key);
 		if (rc == 0) {
 			/* the map is depth 0, its values depth 1 */
 			rc = hash_hashified(w, inputs->literals[i].value, 1, v);
 			if (rc < 0) {
-				path_prepend_str(w, key);
+				path_prepend_key(w, key);
 				path_prepend_str(w, f->json_name);
 			}
 		}

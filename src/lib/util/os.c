@@ -37,10 +37,10 @@ const char *cachet__os_reason(int errnum, char *buf, size_t size)
 	return buf;
 }
 
-/* Append s to out at *at, escaping what is not printable UTF-8. */
-static void show_append(char *out, size_t *at, const char *s)
+/* Append s[0..len) to out at *at, escaping what is not printable UTF-8. */
+static void show_append(char *out, size_t *at, const char *s, size_t len)
 {
-	size_t len = strlen(s), i = 0;
+	size_t i = 0;
 
 	while (i < len && *at + 1 < CACHET__SHOW_MAX) {
 		unsigned char c = (unsigned char)s[i];
@@ -73,12 +73,21 @@ const char *cachet__path_show(char out[CACHET__SHOW_MAX], const char *root, cons
 	size_t at = 0;
 
 	out[0] = '\0';
-	show_append(out, &at, root);
+	show_append(out, &at, root, strlen(root));
 	if (rel != NULL) {
 		if (at == 0 || out[at - 1] != '/')
-			show_append(out, &at, "/");
-		show_append(out, &at, rel);
+			show_append(out, &at, "/", 1);
+		show_append(out, &at, rel, strlen(rel));
 	}
+	return out;
+}
+
+const char *cachet__bytes_show(char out[CACHET__SHOW_MAX], const char *s, size_t len)
+{
+	size_t at = 0;
+
+	out[0] = '\0';
+	show_append(out, &at, s ? s : "", s ? len : 0);
 	return out;
 }
 

@@ -25,6 +25,10 @@ const char *cachet__os_reason(int errnum, char *buf, size_t size);
  */
 const char *cachet__path_show(char out[CACHET__SHOW_MAX], const char *root, const char *rel);
 
+/* The same for any text s[0..len), which may hold NUL (shown as \x00):
+ * names and strings of values, in messages. Returns out. */
+const char *cachet__bytes_show(char out[CACHET__SHOW_MAX], const char *s, size_t len);
+
 /*
  * strerror, safe in threads (plain strerror may share one buffer between
  * threads): the text for err in a per-thread buffer, valid until the next

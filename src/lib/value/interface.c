@@ -7,6 +7,8 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
+#include <string.h>
+
 static const cachet__field_desc *variables_field(void)
 {
 	return &cachet__variable_map_desc.fields[0];
@@ -43,7 +45,7 @@ int cachet_interface_add(cachet_interface *iface, bool is_output, const char *na
 		goto fail;
 	}
 	var->type = type;
-	return cachet__map_set(*side, variables_field(), name, var);
+	return cachet__map_set(*side, variables_field(), name, strlen(name), var);
 fail:
 	cachet__message_free(&cachet__variable_desc, var);
 	cachet_literal_type_free(type);
@@ -54,7 +56,15 @@ cachet_variable *cachet_variable_map_get(const cachet_variable_map *map, const c
 {
 	if (map == NULL || name == NULL)
 		return NULL;
-	return cachet__map_get(map, variables_field(), name);
+	return cachet__map_get(map, variables_field(), name, strlen(name));
+}
+
+cachet_variable *cachet_variable_map_get_n(const cachet_variable_map *map, const char *name,
+					   size_t len)
+{
+	if (map == NULL || (name == NULL && len > 0))
+		return NULL;
+	return cachet__map_get(map, variables_field(), name, len);
 }
 
 int cachet_interface_copy(cachet_interface **out, const cachet_interface *src)

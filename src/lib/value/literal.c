@@ -68,12 +68,17 @@ cachet_literal *cachet_literal_new_float(double value)
 
 cachet_literal *cachet_literal_new_string(const char *value)
 {
+	return cachet_literal_new_string_n(value, value ? strlen(value) : 0);
+}
+
+cachet_literal *cachet_literal_new_string_n(const char *value, size_t len)
+{
 	cachet_primitive *p;
 
-	if (cachet__text_check(value, "string value") < 0)
+	if (cachet__text_check_n(value, len, "string value") < 0)
 		return NULL;
 	p = primitive_of(CACHET_PRIMITIVE_STRING);
-	if (p != NULL && cachet__text_dup(&p->string_value, value) < 0) {
+	if (p != NULL && cachet__text_dup_n(&p->string_value, value, len) < 0) {
 		cachet__message_free(&cachet__primitive_desc, p);
 		p = NULL;
 	}
@@ -239,31 +244,45 @@ cachet_literal *cachet_literal_new_map(void)
 
 int cachet_literal_set_hash(cachet_literal *lit, const char *hash)
 {
-	char *copy;
-	int rc = cachet__text_check(hash, "hash");
+	return cachet_literal_set_hash_n(lit, hash, hash ? strlen(hash) : 0);
+}
 
-	if (rc < 0 || (rc = cachet__text_dup(&copy, hash)) < 0)
+int cachet_literal_set_hash_n(cachet_literal *lit, const char *hash, size_t len)
+{
+	char *copy;
+	int rc = cachet__text_check_n(hash, len, "hash");
+
+	if (rc < 0 || (rc = cachet__text_dup_n(&copy, hash, len)) < 0)
 		return rc;
-	cachet__free(lit->hash);
+	cachet_str_free(lit->hash);
 	lit->hash = copy;
 	return 0;
 }
 
 int cachet_literal_set_metadata(cachet_literal *lit, const char *key, const char *value)
 {
+	if (key == NULL)
+		return cachet__error(CACHET_EINVALID, "metadata key is NULL");
+	return cachet_literal_set_metadata_n(lit, key, strlen(key), value,
+					     value ? strlen(value) : 0);
+}
+
+int cachet_literal_set_metadata_n(cachet_literal *lit, const char *key, size_t key_len,
+				  const char *value, size_t value_len)
+{
 	char *copy;
 	int rc;
 
-	if (key == NULL)
+	if (key == NULL && key_len > 0)
 		return cachet__error(CACHET_EINVALID, "metadata key is NULL");
-	if ((rc = cachet__text_check(key, "metadata key")) < 0 ||
-	    (rc = cachet__text_check(value, "metadata value")) < 0)
+	if ((rc = cachet__text_check_n(key, key_len, "metadata key")) < 0 ||
+	    (rc = cachet__text_check_n(value, value_len, "metadata value")) < 0)
 		return rc;
 	/* Map values are stored even when empty: "" is a real value there. */
-	copy = cachet__strdup(value ? value : "");
+	copy = cachet_str_new(value, value_len);
 	if (copy == NULL)
 		return CACHET_ENOMEM;
-	return cachet__map_set(lit, LITERAL_FIELD(LITERAL_METADATA), key, copy);
+	return cachet__map_set(lit, LITERAL_FIELD(LITERAL_METADATA), key, key_len, copy);
 }
 
 int cachet_literal_collection_append(cachet_literal *lit, cachet_literal *item)
@@ -308,10 +327,24 @@ cachet_literal *cachet_literal_map_get(const cachet_literal_map *map, const char
 {
 	if (map == NULL || name == NULL)
 		return NULL;
-	return cachet__map_get(map, literals_field(), name);
+	return cachet__map_get(map, literals_field(), name, strlen(name));
+}
+
+cachet_literal *cachet_literal_map_get_n(const cachet_literal_map *map, const char *name,
+					 size_t len)
+{
+	if (map == NULL || (name == NULL && len > 0))
+		return NULL;
+	return cachet__map_get(map, literals_field(), name, len);
 }
 
 int cachet_literal_map_set(cachet_literal_map *map, const char *name, cachet_literal *value)
+{
+	return cachet_literal_map_set_n(map, name, name ? strlen(name) : 0, value);
+}
+
+int cachet_literal_map_set_n(cachet_literal_map *map, const char *name, size_t len,
+			     cachet_literal *value)
 {
 	int rc;
 
@@ -319,16 +352,16 @@ int cachet_literal_map_set(cachet_literal_map *map, const char *name, cachet_lit
 		cachet_literal_free(value);
 		return cachet__error(CACHET_EINVALID, "literal map, name and value must not be NULL");
 	}
-	if ((rc = cachet__text_check(name, "literal name")) < 0) {
+	if ((rc = cachet__text_check_n(name, len, "literal name")) < 0) {
 		cachet_literal_free(value);
 		return rc;
 	}
-	return cachet__map_set(map, literals_field(), name, value);
+	return cachet__map_set(map, literals_field(), name, len, value);
 }
 
 int cachet_literal_map_remove(cachet_literal_map *map, const char *name)
 {
-	return cachet__map_remove(map, literals_field(), name);
+	return cachet__map_remove(map, literals_field(), name, strlen(name));
 }
 
 int cachet_literal_map_copy(cachet_literal_map **out, const cachet_literal_map *src)

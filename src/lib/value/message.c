@@ -6,6 +6,7 @@
 
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/os.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -66,10 +67,8 @@ bool cachet__field_present(const void *msg, const cachet__field_desc *f)
 	}
 	case CACHET__BOOL:
 		return *(const bool *)p;
-	case CACHET__STRING: {
-		const char *s = *(char *const *)p;
-		return s != NULL && s[0] != '\0';
-	}
+	case CACHET__STRING:
+		return cachet_str_len(*(char *const *)p) > 0;
 	case CACHET__BYTES:
 		return ((const cachet_bytes *)p)->len > 0;
 	case CACHET__MESSAGE:
@@ -88,7 +87,7 @@ void cachet__element_free(const cachet__field_desc *f, void *element)
 	if (f->type == CACHET__MESSAGE)
 		cachet__message_free(f->message, element);
 	else
-		cachet__free(element);
+		cachet_str_free(element);
 }
 
 /* Free what a selected field owns, without resetting it. */
@@ -104,14 +103,14 @@ static void field_release(void *msg, const cachet__field_desc *f)
 		struct cachet__map_entry *entries = *pointer_at(msg, f);
 		size_t n = *count_at(msg, f);
 		for (size_t i = 0; i < n; i++) {
-			cachet__free(entries[i].key);
+			cachet_str_free(entries[i].key);
 			cachet__element_free(f, entries[i].value);
 		}
 		cachet__free(entries);
 	} else if (f->type == CACHET__MESSAGE) {
 		cachet__message_free(f->message, *pointer_at(msg, f));
 	} else if (f->type == CACHET__STRING) {
-		cachet__free(*pointer_at(msg, f));
+		cachet_str_free(*pointer_at(msg, f));
 	} else if (f->type == CACHET__BYTES) {
 		cachet__free(((cachet_bytes *)cachet__field_at(msg, f))->data);
 	}
@@ -200,11 +199,7 @@ static int element_copy(const cachet__field_desc *f, void **out, const void *src
 {
 	if (f->type == CACHET__MESSAGE)
 		return cachet__message_copy(f->message, out, src);
-	*out = NULL;
-	if (src == NULL)
-		return 0;
-	*out = cachet__strdup(src);
-	return *out ? 0 : CACHET_ENOMEM;
+	return cachet__str_copy((char **)out, src);
 }
 
 static int repeated_copy(void *dst, const void *src, const cachet__field_desc *f)
@@ -245,7 +240,7 @@ static int map_copy(void *dst, const void *src, const cachet__field_desc *f)
 		/* Count the entry before filling it: a half-copied entry (key
 		 * without value) is still freed correctly with dst. */
 		*count_at(dst, f) = i + 1;
-		to[i].key = cachet__strdup(from[i].key ? from[i].key : "");
+		to[i].key = cachet_str_new(from[i].key, cachet_str_len(from[i].key));
 		if (to[i].key == NULL)
 			return CACHET_ENOMEM;
 		int rc = element_copy(f, &to[i].value, from[i].value);
@@ -325,16 +320,11 @@ int cachet__message_copy(const cachet__message_desc *d, void **out, const void *
 
 /* ---- equality ---- */
 
-static bool strings_equal(const char *a, const char *b)
-{
-	return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
 static bool elements_equal(const cachet__field_desc *f, const void *a, const void *b)
 {
 	if (f->type == CACHET__MESSAGE)
 		return cachet__message_equal(f->message, a, b);
-	return strings_equal(a, b);
+	return cachet__str_equal(a, b);
 }
 
 static bool singular_equal(const cachet__field_desc *f, const void *a, const void *b)
@@ -390,7 +380,8 @@ static bool field_equal(const cachet__field_desc *f, const void *a, const void *
 	const struct cachet__map_entry *x = cachet__map_entries(a, f);
 	const struct cachet__map_entry *y = cachet__map_entries(b, f);
 	for (size_t i = 0; i < n; i++)
-		if (!strings_equal(x[i].key, y[i].key) || !elements_equal(f, x[i].value, y[i].value))
+		if (!cachet__str_equal(x[i].key, y[i].key) ||
+		    !elements_equal(f, x[i].value, y[i].value))
 			return false;
 	return true;
 }
@@ -422,13 +413,14 @@ int cachet__repeated_append(void *msg, const cachet__field_desc *f, void *elemen
 	return 0;
 }
 
-static const char *key_of(const struct cachet__map_entry *e)
+/* Map keys in byte order, lengths included: "a" < "a\0" < "a\0b" < "b". */
+static int key_compare(const struct cachet__map_entry *x, const struct cachet__map_entry *y)
 {
-	return e->key ? e->key : "";
+	return cachet__str_compare(x->key, cachet_str_len(x->key), y->key, cachet_str_len(y->key));
 }
 
 size_t cachet__map_find(const void *msg, const cachet__field_desc *f, const char *key,
-			bool *found)
+			size_t key_len, bool *found)
 {
 	const struct cachet__map_entry *entries = cachet__map_entries(msg, f);
 	size_t lo = 0, hi = cachet__field_count(msg, f);
@@ -436,7 +428,8 @@ size_t cachet__map_find(const void *msg, const cachet__field_desc *f, const char
 	*found = false;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(key_of(&entries[mid]), key);
+		const char *k = entries[mid].key;
+		int c = cachet__str_compare(k, cachet_str_len(k), key, key_len);
 		if (c == 0) {
 			*found = true;
 			return mid;
@@ -449,18 +442,20 @@ size_t cachet__map_find(const void *msg, const cachet__field_desc *f, const char
 	return lo;
 }
 
-void *cachet__map_get(const void *msg, const cachet__field_desc *f, const char *key)
+void *cachet__map_get(const void *msg, const cachet__field_desc *f, const char *key,
+		      size_t key_len)
 {
 	bool found;
-	size_t i = cachet__map_find(msg, f, key, &found);
+	size_t i = cachet__map_find(msg, f, key, key_len, &found);
 
 	return found ? cachet__map_entries(msg, f)[i].value : NULL;
 }
 
-int cachet__map_set(void *msg, const cachet__field_desc *f, const char *key, void *value)
+int cachet__map_set(void *msg, const cachet__field_desc *f, const char *key, size_t key_len,
+		    void *value)
 {
 	bool found;
-	size_t i = cachet__map_find(msg, f, key, &found);
+	size_t i = cachet__map_find(msg, f, key, key_len, &found);
 	size_t n = *count_at(msg, f);
 	struct cachet__map_entry *entries;
 	char *key_copy;
@@ -471,10 +466,10 @@ int cachet__map_set(void *msg, const cachet__field_desc *f, const char *key, voi
 		entries[i].value = value;
 		return 0;
 	}
-	key_copy = cachet__strdup(key);
+	key_copy = cachet_str_new(key, key_len);
 	entries = key_copy ? cachet__reallocarray(*pointer_at(msg, f), n + 1, sizeof(*entries)) : NULL;
 	if (entries == NULL) {
-		cachet__free(key_copy);
+		cachet_str_free(key_copy);
 		cachet__element_free(f, value);
 		return CACHET_ENOMEM;
 	}
@@ -486,16 +481,18 @@ int cachet__map_set(void *msg, const cachet__field_desc *f, const char *key, voi
 	return 0;
 }
 
-int cachet__map_remove(void *msg, const cachet__field_desc *f, const char *key)
+int cachet__map_remove(void *msg, const cachet__field_desc *f, const char *key, size_t key_len)
 {
 	bool found;
-	size_t i = cachet__map_find(msg, f, key, &found);
+	size_t i = cachet__map_find(msg, f, key, key_len, &found);
 	size_t n = *count_at(msg, f);
 	struct cachet__map_entry *entries = *pointer_at(msg, f);
+	char shown[CACHET__SHOW_MAX];
 
 	if (!found)
-		return cachet__error(CACHET_ENOTFOUND, "no entry named '%s'", key);
-	cachet__free(entries[i].key);
+		return cachet__error(CACHET_ENOTFOUND, "no entry named '%s'",
+				     cachet__bytes_show(shown, key, key_len));
+	cachet_str_free(entries[i].key);
 	cachet__element_free(f, entries[i].value);
 	memmove(&entries[i], &entries[i + 1], (n - i - 1) * sizeof(*entries));
 	*count_at(msg, f) = n - 1;
@@ -512,7 +509,7 @@ bool cachet__map_is_sorted(const void *msg, const cachet__field_desc *f)
 	size_t n = cachet__field_count(msg, f);
 
 	for (size_t i = 1; i < n; i++)
-		if (strcmp(key_of(&entries[i - 1]), key_of(&entries[i])) >= 0)
+		if (key_compare(&entries[i - 1], &entries[i]) >= 0)
 			return false;
 	return true;
 }
@@ -526,7 +523,7 @@ struct positioned_entry {
 static int compare_positioned(const void *a, const void *b)
 {
 	const struct positioned_entry *x = a, *y = b;
-	int c = strcmp(key_of(&x->entry), key_of(&y->entry));
+	int c = key_compare(&x->entry, &y->entry);
 
 	if (c != 0)
 		return c;
@@ -550,10 +547,9 @@ int cachet__map_normalize(void *msg, const cachet__field_desc *f)
 	}
 	qsort(tmp, n, sizeof(*tmp), compare_positioned);
 	for (size_t i = 0; i < n; i++) {
-		bool superseded = i + 1 < n &&
-				  strcmp(key_of(&tmp[i].entry), key_of(&tmp[i + 1].entry)) == 0;
+		bool superseded = i + 1 < n && key_compare(&tmp[i].entry, &tmp[i + 1].entry) == 0;
 		if (superseded) {
-			cachet__free(tmp[i].entry.key);
+			cachet_str_free(tmp[i].entry.key);
 			cachet__element_free(f, tmp[i].entry.value);
 		} else {
 			entries[kept++] = tmp[i].entry;

@@ -82,28 +82,31 @@ int cachet__message_copy(const cachet__message_desc *d, void **out, const void *
 bool cachet__message_equal(const cachet__message_desc *d, const void *a, const void *b);
 
 /*
- * Append an owned element (a message pointer or a char *) to a repeated
- * field. On failure the element is freed. 0 or CACHET_ENOMEM.
+ * Append an owned element (a message pointer or a counted string) to a
+ * repeated field. On failure the element is freed. 0 or CACHET_ENOMEM.
  */
 int cachet__repeated_append(void *msg, const cachet__field_desc *f, void *element);
 
 /*
- * Maps. Entries are kept sorted by key (strcmp order), keys unique.
- * cachet__map_find returns the index of key, or the index where it would
- * be inserted with *found false.
+ * Maps. Entries are kept sorted by key (byte order, lengths included:
+ * cachet__str_compare), keys unique. A key is key[0..key_len), which may
+ * hold NUL. cachet__map_find returns the index of key, or the index where
+ * it would be inserted with *found false.
  */
 size_t cachet__map_find(const void *msg, const cachet__field_desc *f, const char *key,
-			bool *found);
+			size_t key_len, bool *found);
 /* The value stored under key, or NULL. */
-void *cachet__map_get(const void *msg, const cachet__field_desc *f, const char *key);
+void *cachet__map_get(const void *msg, const cachet__field_desc *f, const char *key,
+		      size_t key_len);
 /*
- * Store an owned value (message pointer or char *) under a copy of key,
- * replacing and freeing a previous value. On failure value is freed.
- * 0 or CACHET_ENOMEM.
+ * Store an owned value (message pointer or counted string) under a counted
+ * copy of key, replacing and freeing a previous value. On failure value is
+ * freed. 0 or CACHET_ENOMEM.
  */
-int cachet__map_set(void *msg, const cachet__field_desc *f, const char *key, void *value);
+int cachet__map_set(void *msg, const cachet__field_desc *f, const char *key, size_t key_len,
+		    void *value);
 /* Remove key; CACHET_ENOTFOUND when absent. */
-int cachet__map_remove(void *msg, const cachet__field_desc *f, const char *key);
+int cachet__map_remove(void *msg, const cachet__field_desc *f, const char *key, size_t key_len);
 /* True when the entries are sorted with unique keys (the invariant). */
 bool cachet__map_is_sorted(const void *msg, const cachet__field_desc *f);
 /* Restore the invariant on a map whose entries were appended unsorted:
@@ -118,7 +121,21 @@ static inline struct cachet__map_entry *cachet__map_entries(const void *msg,
 	return *(struct cachet__map_entry *const *)cachet__field_at_const(msg, f);
 }
 
-/* Free a field's element: a message (per f->message) or a string. */
+/* Free a field's element: a message (per f->message) or a counted string. */
 void cachet__element_free(const cachet__field_desc *f, void *element);
+
+/*
+ * Counted strings (value/str.c; public: cachet_str_new and friends in
+ * value.h). Every comparison of model strings goes through these, so that
+ * bytes after a NUL count.
+ */
+/* *out = a counted copy of the counted string s (NULL stays NULL). 0 or
+ * CACHET_ENOMEM. */
+int cachet__str_copy(char **out, const char *s);
+/* Byte order of a[0..a_len) and b[0..b_len) (memcmp, then the shorter
+ * first); NULL is "". */
+int cachet__str_compare(const char *a, size_t a_len, const char *b, size_t b_len);
+/* Whether two counted strings hold the same bytes (NULL equals ""). */
+bool cachet__str_equal(const char *a, const char *b);
 
 #endif

@@ -17,6 +17,8 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/os.h"
+#include "value/message.h"
 
 #include "cachet/value.h"
 
@@ -44,10 +46,19 @@ static const char *simple_type_word(int32_t simple)
 	}
 }
 
+/* A string of a value (counted, it may hold NUL) as messages show it:
+ * control characters as \xNN. Returns out. */
+static const char *show(char out[CACHET__SHOW_MAX], const char *s)
+{
+	return cachet__bytes_show(out, s, cachet_str_len(s));
+}
+
 static int describe_format(cachet_buf *out, const char *base, const char *format)
 {
-	if (format && *format)
-		return cachet__buf_printf(out, "%s(%s)", base, format);
+	char shown[CACHET__SHOW_MAX];
+
+	if (cachet_str_len(format) > 0)
+		return cachet__buf_printf(out, "%s(%s)", base, show(shown, format));
 	return cachet__buf_puts(out, base);
 }
 
@@ -91,8 +102,9 @@ static int describe_type(cachet_buf *out, const cachet_literal_type *type, int d
 		if ((rc = cachet__buf_puts(out, "enum(")) < 0)
 			return rc;
 		for (size_t i = 0; type->enum_type && i < type->enum_type->n_values; i++) {
-			const char *v = type->enum_type->values[i];
-			if ((rc = cachet__buf_printf(out, "%s%s", i ? "|" : "", v ? v : "")) < 0)
+			char shown[CACHET__SHOW_MAX];
+			show(shown, type->enum_type->values[i]);
+			if ((rc = cachet__buf_printf(out, "%s%s", i ? "|" : "", shown)) < 0)
 				return rc;
 		}
 		return cachet__buf_putc(out, ')');
@@ -139,7 +151,8 @@ static const char *primitive_word(cachet_primitive_kind kind)
 /* A Binary holding MessagePack, as Flyte's SDKs send a dataclass. */
 static bool is_msgpack(const cachet_scalar *sc)
 {
-	return sc->kind == CACHET_SCALAR_BINARY && sc->binary->tag &&
+	return sc->kind == CACHET_SCALAR_BINARY &&
+	       cachet_str_len(sc->binary->tag) == strlen(CACHET_BINARY_TAG_MSGPACK) &&
 	       !strcmp(sc->binary->tag, CACHET_BINARY_TAG_MSGPACK);
 }
 
@@ -211,16 +224,16 @@ static void set_why_not_of_type(char **why, const char *what, const cachet_liter
 
 static bool formats_agree(const char *a, const char *b)
 {
-	if (!a || !*a || !b || !*b)
+	if (cachet_str_len(a) == 0 || cachet_str_len(b) == 0)
 		return true;
-	return !strcmp(a, b);
+	return cachet__str_equal(a, b);
 }
 
 static const cachet_literal_type *dataset_column_type(const cachet_structured_dataset_type *sd,
 						      const char *name)
 {
 	for (size_t i = 0; i < sd->n_columns; i++)
-		if (sd->columns[i] && !strcmp(sd->columns[i]->name ? sd->columns[i]->name : "", name))
+		if (sd->columns[i] && cachet__str_equal(sd->columns[i]->name, name))
 			return sd->columns[i]->literal_type;
 	return NULL;
 }
@@ -234,17 +247,20 @@ static bool datasets_compatible(const cachet_structured_dataset_type *from,
 	if (!from || !to)
 		return true;
 	if (!formats_agree(from->format, to->format)) {
-		set_why(why, "dataset format '%s' does not match '%s'", from->format, to->format);
+		char a[CACHET__SHOW_MAX], b[CACHET__SHOW_MAX];
+		set_why(why, "dataset format '%s' does not match '%s'", show(a, from->format),
+			show(b, to->format));
 		return false;
 	}
 	if (!from->n_columns || !to->n_columns)
 		return true;
 	/* the input's columns must all be there, of fitting types */
 	for (size_t i = 0; i < to->n_columns; i++) {
-		const char *name = to->columns[i] && to->columns[i]->name ? to->columns[i]->name : "";
+		const char *name = to->columns[i] ? to->columns[i]->name : NULL;
 		const cachet_literal_type *ft = dataset_column_type(from, name);
 		if (!ft) {
-			set_why(why, "the dataset has no column '%s'", name);
+			char shown[CACHET__SHOW_MAX];
+			set_why(why, "the dataset has no column '%s'", show(shown, name));
 			return false;
 		}
 		if (to->columns[i]->literal_type &&
@@ -261,12 +277,13 @@ static bool enums_compatible(const cachet_enum_type *from, const cachet_enum_typ
 	size_t na = from ? from->n_values : 0, nb = to ? to->n_values : 0;
 
 	for (size_t i = 0; i < na; i++) {
-		const char *v = from->values[i] ? from->values[i] : "";
+		const char *v = from->values[i];
 		bool found = false;
 		for (size_t k = 0; k < nb && !found; k++)
-			found = !strcmp(v, to->values[k] ? to->values[k] : "");
+			found = cachet__str_equal(v, to->values[k]);
 		if (!found) {
-			set_why(why, "enum value '%s' is not accepted", v);
+			char shown[CACHET__SHOW_MAX];
+			set_why(why, "enum value '%s' is not accepted", show(shown, v));
 			return false;
 		}
 	}
@@ -305,7 +322,9 @@ static bool blobs_compatible(const cachet_blob_type *from, const cachet_blob_typ
 		return false;
 	}
 	if (!formats_agree(from->format, to->format)) {
-		set_why(why, "format '%s' does not match '%s'", from->format, to->format);
+		char a[CACHET__SHOW_MAX], b[CACHET__SHOW_MAX];
+		set_why(why, "format '%s' does not match '%s'", show(a, from->format),
+			show(b, to->format));
 		return false;
 	}
 	return true;
@@ -389,9 +408,9 @@ static bool enum_fits(const cachet_scalar *sc, const cachet_enum_type *e, bool *
 		     sc->primitive->kind == CACHET_PRIMITIVE_STRING;
 	if (!*is_string)
 		return false;
-	v = sc->primitive->string_value ? sc->primitive->string_value : "";
+	v = sc->primitive->string_value;
 	for (size_t i = 0; e && i < e->n_values; i++)
-		if (!strcmp(e->values[i] ? e->values[i] : "", v))
+		if (cachet__str_equal(e->values[i], v))
 			return true;
 	return false;
 }
@@ -429,8 +448,10 @@ static bool fits_scalar(const cachet_literal *lit, const cachet_literal_type *ty
 			if (bt->dimensionality != type->blob->dimensionality)
 				break;
 			if (!formats_agree(bt->format, type->blob->format)) {
+				char a[CACHET__SHOW_MAX], b[CACHET__SHOW_MAX];
 				set_why(why, "%s of format '%s' is not of format '%s'",
-					cachet_literal_describe(lit), bt->format, type->blob->format);
+					cachet_literal_describe(lit), show(a, bt->format),
+					show(b, type->blob->format));
 				return false;
 			}
 			return true;
@@ -444,8 +465,9 @@ static bool fits_scalar(const cachet_literal *lit, const cachet_literal_type *ty
 				sd->metadata ? sd->metadata->structured_dataset_type : NULL;
 			const cachet_structured_dataset_type *tt = type->structured_dataset_type;
 			if (st && tt && !formats_agree(st->format, tt->format)) {
+				char a[CACHET__SHOW_MAX], b[CACHET__SHOW_MAX];
 				set_why(why, "a dataset of format '%s' is not of format '%s'",
-					st->format, tt->format);
+					show(a, st->format), show(b, tt->format));
 				return false;
 			}
 			return true;
@@ -458,8 +480,9 @@ static bool fits_scalar(const cachet_literal *lit, const cachet_literal_type *ty
 		if (enum_fits(sc, type->enum_type, &is_string))
 			return true;
 		if (is_string) {
+			char shown[CACHET__SHOW_MAX];
 			set_why(why, "'%s' is not one of the enum's values",
-				sc->primitive->string_value ? sc->primitive->string_value : "");
+				show(shown, sc->primitive->string_value));
 			return false;
 		}
 		break;
@@ -610,7 +633,7 @@ const char *cachet_literal_uri(const cachet_literal *lit)
 /* fn on *uri when it is set. */
 static int one_uri(char **uri, cachet_uri_fn fn, void *payload)
 {
-	return uri && *uri && **uri ? fn(uri, payload) : 0;
+	return uri && cachet_str_len(*uri) > 0 ? fn(uri, payload) : 0;
 }
 
 static int each_uri(cachet_literal *lit, cachet_uri_fn fn, void *payload, int depth)

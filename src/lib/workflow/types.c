@@ -184,7 +184,7 @@ static int enum_add(cachet_literal_type *e, const char *value, size_t len, bool 
 	cachet_enum_type *et = e->enum_type;
 	*dup = false;
 	for (size_t i = 0; i < et->n_values; i++)
-		if (strlen(et->values[i]) == len && memcmp(et->values[i], value, len) == 0) {
+		if (cachet_str_len(et->values[i]) == len && memcmp(et->values[i], value, len) == 0) {
 			*dup = true;
 			return 0;
 		}
@@ -192,7 +192,7 @@ static int enum_add(cachet_literal_type *e, const char *value, size_t len, bool 
 	if (grown == NULL)
 		return CACHET_ENOMEM;
 	et->values = grown;
-	if ((et->values[et->n_values] = cachet__strndup(value, len)) == NULL)
+	if ((et->values[et->n_values] = cachet_str_new(value, len)) == NULL)
 		return CACHET_ENOMEM;
 	et->n_values++;
 	return 0;
@@ -373,12 +373,13 @@ static int enum_type(cachet_literal_type **out, const char *name, const cachet__
 			goto fail;
 		}
 		for (size_t j = 0; j < i; j++)
-			if (strcmp(et->values[j], v->text) == 0) {
+			if (cachet_str_len(et->values[j]) == v->len &&
+			    memcmp(et->values[j], v->text, v->len) == 0) {
 				rc = cachet__yaml_error(name, v, "enum value '%s' is listed twice",
 							v->text);
 				goto fail;
 			}
-		if ((et->values[et->n_values] = cachet__strdup(v->text)) == NULL)
+		if ((et->values[et->n_values] = cachet_str_new(v->text, v->len)) == NULL)
 			goto fail;
 		et->n_values++;
 	}
@@ -413,7 +414,8 @@ static int dataset_columns(cachet_literal_type *t, const char *name,
 		if (col == NULL)
 			return CACHET_ENOMEM;
 		sdt->columns[sdt->n_columns++] = col;
-		if ((col->name = cachet__strdup(columns->pairs[i].key->text)) == NULL)
+		const cachet__yaml_node *key = columns->pairs[i].key;
+		if ((col->name = cachet_str_new(key->text, key->len)) == NULL)
 			return CACHET_ENOMEM;
 		if ((rc = parse_node(&col->literal_type, name, columns->pairs[i].value, depth + 1)) < 0)
 			return rc;
