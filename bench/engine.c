@@ -338,8 +338,8 @@ static void big_hit(void)
 			const cachet_literal *df = cachet_literal_map_get(w->outputs, "df");
 			cachet_catalog *cat;
 			cachet_catalog_options co = CACHET_CATALOG_OPTIONS_INIT;
-			cachet_lookup_result res;
-			cachet_cache_key key;
+			cachet_lookup_result res = CACHET_LOOKUP_RESULT_INIT;
+			cachet_cache_key key = CACHET_CACHE_KEY_INIT;
 			cachet_literal_map *inputs;
 			cachet_literal *copy;
 			char *h;

@@ -614,8 +614,14 @@ CACHET_EXTERN void cachet_run_free(cachet_run *run);
 /* ---------------------------------------------------------------------- */
 /* Run records: <home>/runs/<id>/run.json                                 */
 
-/* A finished (or crashed, or still running) run as its record says. */
+/*
+ * A finished (or crashed, or still running) run as its record says. The
+ * version is the caller's (CACHET_RUN_RECORD_INIT), as in every result
+ * (docs/design.md, "Result structs"); cachet_node_result is laid out by
+ * it: a node result grows only with a new record version.
+ */
 typedef struct cachet_run_record {
+	unsigned int version;
 	char *id;
 	char *workflow;
 	char *project;
@@ -632,27 +638,39 @@ typedef struct cachet_run_record {
 	size_t n_nodes;
 } cachet_run_record;
 
+#define CACHET_RUN_RECORD_VERSION 1
+#define CACHET_RUN_RECORD_INIT                                                         \
+	{CACHET_RUN_RECORD_VERSION, NULL, NULL, NULL, NULL, CACHET_RUN_CREATED, 0, 0, NULL, \
+	 NULL, NULL, NULL, NULL, NULL, 0}
+
 /*
  * Read the record of the run id from <home>/runs/<id>/run.json. id may be
  * a unique prefix of an id. CACHET_ENOTFOUND ("no run 'x'"),
  * CACHET_EINVALID for an ambiguous prefix or a record that cannot be read
- * ("run.json of run 'x': ..."). Release with cachet_run_record_dispose.
+ * ("run.json of run 'x': ..."). out starts as CACHET_RUN_RECORD_INIT.
+ * Release with cachet_run_record_dispose.
  */
 CACHET_EXTERN int cachet_run_record_read(cachet_run_record *out, const char *home,
 					 const char *id);
 CACHET_EXTERN void cachet_run_record_dispose(cachet_run_record *rec);
 
+/* The records in a list are laid out by the list's version (the array's
+ * stride is the caller's), and each carries the record version it holds. */
 typedef struct cachet_run_records {
+	unsigned int version;
 	cachet_run_record *items;
 	size_t n;
 } cachet_run_records;
+
+#define CACHET_RUN_RECORDS_VERSION 1
+#define CACHET_RUN_RECORDS_INIT {CACHET_RUN_RECORDS_VERSION, NULL, 0}
 
 /*
  * The records in <home>/runs, newest first (by id, which sorts by start
  * time), those of workflow only when it is not NULL, at most limit (0:
  * all). Directories whose run.json cannot be read are skipped with a
- * warning. No runs directory: an empty list. Release with
- * cachet_run_records_dispose.
+ * warning. No runs directory: an empty list. out starts as
+ * CACHET_RUN_RECORDS_INIT. Release with cachet_run_records_dispose.
  */
 CACHET_EXTERN int cachet_run_records_list(cachet_run_records *out, const char *home,
 					  const char *workflow, size_t limit);

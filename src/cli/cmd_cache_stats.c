@@ -112,7 +112,7 @@ int cache_stats(int argc, char **argv)
 {
 	static const struct option options[] = {CACHE_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
 	struct cache_ctx ctx = {0};
-	cachet_catalog_stats stats = {0};
+	cachet_catalog_stats stats = CACHET_CATALOG_STATS_INIT;
 	const char *home = NULL;
 	bool json = false;
 	int c, rc;

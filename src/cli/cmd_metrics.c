@@ -196,7 +196,7 @@ int cmd_metrics(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct cache_ctx ctx = {0};
-	cachet_catalog_stats stats = {0};
+	cachet_catalog_stats stats = CACHET_CATALOG_STATS_INIT;
 	const char *home = NULL, *output = NULL;
 	bool json = false;
 	char *text = NULL;

@@ -102,6 +102,7 @@ int task_args_load(struct task_load *out, const struct task_args *ta)
 	int rc;
 
 	memset(out, 0, sizeof *out);
+	out->key = (cachet_cache_key)CACHET_CACHE_KEY_INIT;
 	if (ta->interface_path &&
 	    (rc = cli_load_interface(ta->interface_path, ta->format, &out->iface)) != CLI_OK)
 		return rc;

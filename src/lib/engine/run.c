@@ -225,6 +225,7 @@ static void init_results(cachet_run *run)
 		n->pub.status = CACHET_NODE_PENDING;
 		n->pub.cache_status = CACHET_CACHE_SKIPPED;
 		n->pub.exit_status = INT32_MIN;
+		n->key = (cachet_cache_key)CACHET_CACHE_KEY_INIT;
 		n->res = n->pub;
 	}
 	run->counts.total = run->n_nodes;
