@@ -162,7 +162,7 @@ static double timed_run(cachet_workflow *wf, const cachet_run_options *o, int wa
 {
 	cachet_run *run;
 	double t0 = now(), t;
-	cachet_run_counts c;
+	cachet_run_counts c = CACHET_RUN_COUNTS_INIT;
 
 	if (cachet_run_new(&run, wf, NULL, o) < 0 || cachet_run_execute(run) < 0)
 		die("run");

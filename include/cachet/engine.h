@@ -391,10 +391,16 @@ typedef struct cachet_problem {
 			  "node 'bar': input 'df': no such output 'dff' of node 'foo'" */
 } cachet_problem;
 
+/* Versioned as every result (docs/design.md, "Result structs"): start
+ * from CACHET_PROBLEMS_INIT. cachet_problem is laid out by it. */
 typedef struct cachet_problems {
+	unsigned int version;
 	cachet_problem *items;
 	size_t n;
 } cachet_problems;
+
+#define CACHET_PROBLEMS_VERSION 1
+#define CACHET_PROBLEMS_INIT {CACHET_PROBLEMS_VERSION, NULL, 0}
 
 /*
  * Check the whole workflow before anything runs, collecting every problem
@@ -409,7 +415,9 @@ typedef struct cachet_problems {
  * out->n == 0 when the workflow is valid, CACHET_EINVALID when not (the
  * thread's message is the first problem, prefixed by its where); other
  * codes for failures to check (ENOMEM). out may be NULL (only the first
- * problem, through the error). Release out with cachet_problems_dispose.
+ * problem, through the error). out starts as CACHET_PROBLEMS_INIT; a
+ * version the library does not know is refused (CACHET_EINVALID) and out
+ * left as it was. Release out with cachet_problems_dispose.
  */
 CACHET_EXTERN int cachet_workflow_validate(cachet_problems *out, const cachet_workflow *wf);
 CACHET_EXTERN void cachet_problems_dispose(cachet_problems *problems);
@@ -478,8 +486,11 @@ typedef struct cachet_node_result {
 	const cachet_literal_map *outputs; /* SUCCEEDED: its outputs */
 } cachet_node_result;
 
-/* How many nodes are in each state, for a live view. */
+/* How many nodes are in each state, for a live view. Versioned as every
+ * result (docs/design.md, "Result structs"); the counts of an event are
+ * the library's own, of its version. */
 typedef struct cachet_run_counts {
+	unsigned int version;
 	size_t total;
 	size_t pending;
 	size_t running;
@@ -489,6 +500,9 @@ typedef struct cachet_run_counts {
 	size_t skipped;
 	size_t aborted;
 } cachet_run_counts;
+
+#define CACHET_RUN_COUNTS_VERSION 1
+#define CACHET_RUN_COUNTS_INIT {CACHET_RUN_COUNTS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0}
 
 typedef enum cachet_event_kind {
 	CACHET_EVENT_RUN_STARTED = 1,
@@ -605,7 +619,10 @@ CACHET_EXTERN const cachet_node_result *cachet_run_node(const cachet_run *run, s
 /* The node named name, or NULL. */
 CACHET_EXTERN const cachet_node_result *cachet_run_node_by_name(const cachet_run *run,
 								const char *name);
-CACHET_EXTERN void cachet_run_counts_get(cachet_run_counts *out, const cachet_run *run);
+/* The counts now (all 0 for a NULL run). out starts as
+ * CACHET_RUN_COUNTS_INIT; a version the library does not know is refused
+ * (CACHET_EINVALID) and out left as it was. */
+CACHET_EXTERN int cachet_run_counts_get(cachet_run_counts *out, const cachet_run *run);
 
 /* Free the run (after execute returned, or instead of executing: then the
  * record says ABORTED). NULL is a no-op. */

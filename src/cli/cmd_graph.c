@@ -201,7 +201,7 @@ int cmd_graph(int argc, char **argv)
 	}
 
 	cachet_workflow *wf = NULL;
-	cachet_problems problems = {0};
+	cachet_problems problems = CACHET_PROBLEMS_INIT;
 	cachet_workflow_load_options lo = CACHET_WORKFLOW_LOAD_OPTIONS_INIT;
 	lo.problems = &problems;
 	if (cachet_workflow_load(&wf, path, &lo) < 0) {

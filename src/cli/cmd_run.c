@@ -99,7 +99,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 /* Load the workflow, printing every problem on its own line. */
 static int load_workflow(cachet_workflow **wf, const char *path)
 {
-	cachet_problems problems = {0};
+	cachet_problems problems = CACHET_PROBLEMS_INIT;
 	cachet_workflow_load_options opts = CACHET_WORKFLOW_LOAD_OPTIONS_INIT;
 
 	opts.problems = &problems;

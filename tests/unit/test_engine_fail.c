@@ -59,7 +59,7 @@ static void failure_skips_dependents_only(void **state)
 	/* only d's entry */
 	assert_int_equal(catalog_entries(f), 1);
 	{
-		cachet_run_counts c;
+		cachet_run_counts c = CACHET_RUN_COUNTS_INIT;
 		cachet_run_counts_get(&c, run);
 		assert_int_equal(c.total, 4);
 		assert_int_equal(c.succeeded, 1);
