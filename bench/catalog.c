@@ -258,7 +258,7 @@ int main(int argc, char **argv)
 	size_t big = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000;
 	char dir[] = "/tmp/bench_catalog.XXXXXX", path[256], storedir[256];
 	cachet_store_backend *sb;
-	cachet_store *store;
+	cachet_store *store = NULL;
 
 	if (mkdtemp(dir) == NULL)
 		return 1;
@@ -317,7 +317,7 @@ int main(int argc, char **argv)
 		char *opb, *ipb;
 		size_t olen, ilen;
 		cachet_input_hash *h;
-		size_t nh;
+		size_t nh = 0;
 		if (cachet_literal_map_encode(&opb, &olen, out, CACHET_FORMAT_PB, 0) < 0 ||
 		    cachet_input_hashes(&h, &nh, in, NULL, 0) < 0)
 			die("encoding");
