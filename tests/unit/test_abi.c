@@ -831,6 +831,19 @@ static int call_workflow_load_options(unsigned int v)
 	return rc;
 }
 
+/* A key handed to the catalog is checked as well (every call goes
+ * through one check of its key). */
+static int call_key_input(unsigned int v)
+{
+	cachet_cache_key key = test_key();
+	cachet_lookup_result r = CACHET_LOOKUP_RESULT_INIT;
+
+	key.struct_version = v;
+	int rc = cachet_catalog_lookup(&r, g.cat, &key, NULL);
+	cachet_lookup_result_dispose(&r);
+	return rc;
+}
+
 static int call_load_problems(unsigned int v)
 {
 	cachet_workflow_load_options o = CACHET_WORKFLOW_LOAD_OPTIONS_INIT;
@@ -927,6 +940,7 @@ static const version_case cases[] = {
 	{"workflow load options", CACHET_WORKFLOW_LOAD_OPTIONS_VERSION,
 	 call_workflow_load_options},
 	{"problems", CACHET_PROBLEMS_VERSION, call_load_problems},
+	{"cache key", CACHET_CACHE_KEY_VERSION, call_key_input},
 	{"store backend", CACHET_STORE_BACKEND_VERSION, call_store_backend},
 	{"store writer", CACHET_STORE_BACKEND_VERSION, call_store_writer},
 	{"store reader", CACHET_STORE_BACKEND_VERSION, call_store_reader},
