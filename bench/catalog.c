@@ -80,7 +80,8 @@ static void make_key(key_buf *k, size_t i)
 		k->tag[13 + j] = b64[(x * 0x2545F4914F6CDD1Dull) >> 58];
 	}
 	k->tag[56] = '\0';
-	k->key = (cachet_cache_key){(char *)"project", (char *)"development", k->name, k->version,
+	k->key = (cachet_cache_key){CACHET_CACHE_KEY_VERSION,
+				    (char *)"project", (char *)"development", k->name, k->version,
 				    k->tag};
 }
 
@@ -151,7 +152,7 @@ static void bench_lookups(const char *label, cachet_catalog *cat, size_t n, bool
 	for (size_t i = 0; i < SAMPLES; i++) {
 		seed = seed * 1103515245u + 12345u;
 		make_key(&k, miss ? n + (seed >> 4) % n : (seed >> 4) % n);
-		cachet_lookup_result r;
+		cachet_lookup_result r = CACHET_LOOKUP_RESULT_INIT;
 		double t0 = now_us();
 		int rc = cachet_catalog_lookup(&r, cat, &k.key, NULL);
 		t[i] = now_us() - t0;
@@ -257,7 +258,7 @@ int main(int argc, char **argv)
 	size_t big = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000;
 	char dir[] = "/tmp/bench_catalog.XXXXXX", path[256], storedir[256];
 	cachet_store_backend *sb;
-	cachet_store *store;
+	cachet_store *store = NULL;
 
 	if (mkdtemp(dir) == NULL)
 		return 1;
@@ -285,7 +286,7 @@ int main(int argc, char **argv)
 	double *t = malloc(PUTS * sizeof *t);
 	for (size_t i = 0; i < PUTS; i++) {
 		key_buf k;
-		cachet_put_result r;
+		cachet_put_result r = CACHET_PUT_RESULT_INIT;
 		make_key(&k, i);
 		double t0 = now_us();
 		if (cachet_catalog_put(&r, cat, &k.key, out, &po) < 0)
@@ -316,7 +317,7 @@ int main(int argc, char **argv)
 		char *opb, *ipb;
 		size_t olen, ilen;
 		cachet_input_hash *h;
-		size_t nh;
+		size_t nh = 0;
 		if (cachet_literal_map_encode(&opb, &olen, out, CACHET_FORMAT_PB, 0) < 0 ||
 		    cachet_input_hashes(&h, &nh, in, NULL, 0) < 0)
 			die("encoding");

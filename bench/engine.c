@@ -66,7 +66,7 @@ static int add_one(cachet_task_context *ctx, void *payload)
 static cachet_task *int_task(const char *name)
 {
 	cachet_interface *i;
-	cachet_task *t;
+	cachet_task *t = NULL;
 	cachet_task_cache c = CACHET_TASK_CACHE_INIT;
 
 	if (cachet_interface_new(&i) < 0 || cachet_interface_add(i, false, "x", t_int(), NULL) < 0 ||
@@ -124,8 +124,8 @@ static int add_two(cachet_task_context *ctx, void *payload)
 
 static cachet_workflow *fanout(size_t n)
 {
-	cachet_workflow *wf;
-	cachet_task *root = int_task("root"), *leaf;
+	cachet_workflow *wf = NULL;
+	cachet_task *root = int_task("root"), *leaf = NULL;
 	cachet_interface *i;
 	cachet_task_cache c = CACHET_TASK_CACHE_INIT;
 	char name[32];
@@ -162,7 +162,7 @@ static double timed_run(cachet_workflow *wf, const cachet_run_options *o, int wa
 {
 	cachet_run *run;
 	double t0 = now(), t;
-	cachet_run_counts c;
+	cachet_run_counts c = CACHET_RUN_COUNTS_INIT;
 
 	if (cachet_run_new(&run, wf, NULL, o) < 0 || cachet_run_execute(run) < 0)
 		die("run");
@@ -300,7 +300,7 @@ static void big_hit(void)
 {
 	cachet_workflow *wf;
 	cachet_interface *iw, *ir;
-	cachet_task *tw, *tr;
+	cachet_task *tw, *tr = NULL;
 	cachet_task_cache c = CACHET_TASK_CACHE_INIT;
 	cachet_run_options o = CACHET_RUN_OPTIONS_INIT;
 	double best_node = 1e9, best_lookup = 1e9, best_hash = 1e9, best_write = 1e9;
@@ -336,11 +336,11 @@ static void big_hit(void)
 		rd = cachet_run_node_by_name(run, "read");
 		if (r > 0) {
 			const cachet_literal *df = cachet_literal_map_get(w->outputs, "df");
-			cachet_catalog *cat;
+			cachet_catalog *cat = NULL;
 			cachet_catalog_options co = CACHET_CATALOG_OPTIONS_INIT;
-			cachet_lookup_result res;
-			cachet_cache_key key;
-			cachet_literal_map *inputs;
+			cachet_lookup_result res = CACHET_LOOKUP_RESULT_INIT;
+			cachet_cache_key key = CACHET_CACHE_KEY_INIT;
+			cachet_literal_map *inputs = NULL;
 			cachet_literal *copy;
 			char *h;
 			double t0, t1;

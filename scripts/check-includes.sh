@@ -28,7 +28,7 @@ value/message.h               walks over any message (free, copy, compare)
 value/task_schema.h           Flyte's task messages, for the task-file reader
 codec/json.h                  JSON of one message, scalar and time text
 digest/digest_internal_api.h  hashers, stat cache and walk, for the store
-store/uri.h                   what a store URI is, for the catalog's references
+store/uri.h                   what a store URI is, for the catalog and the engine
 "
 
 cd "$src"

@@ -74,7 +74,7 @@ static int fail(const char *what)
 static cachet_workflow *build(void)
 {
 	cachet_interface *ifoo, *ibar;
-	cachet_task *tfoo, *tbar;
+	cachet_task *tfoo, *tbar = NULL;
 	cachet_workflow *wf;
 	cachet_task_cache cache = CACHET_TASK_CACHE_INIT;
 

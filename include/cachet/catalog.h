@@ -181,7 +181,15 @@ typedef struct cachet_lookup_options {
 #define CACHET_LOOKUP_OPTIONS_VERSION 1
 #define CACHET_LOOKUP_OPTIONS_INIT {CACHET_LOOKUP_OPTIONS_VERSION, 0, NULL}
 
+/*
+ * Results the caller allocates start with a version, set from the header
+ * it was compiled against by the _INIT macro, as options do: the library
+ * writes only the fields that version has (docs/design.md, "Result
+ * structs"). A result whose version the library does not know is refused
+ * with CACHET_EINVALID and left untouched; its _dispose does nothing.
+ */
 typedef struct cachet_lookup_result {
+	unsigned int version;
 	cachet_cache_status status; /* HIT, MISS or LOOKUP_FAILURE */
 	cachet_miss_reason reason;  /* NONE on a hit */
 	char *message; /* why not a hit, one line; NULL on a hit */
@@ -196,6 +204,11 @@ typedef struct cachet_lookup_result {
 	bool waited;   /* it waited for another owner first */
 } cachet_lookup_result;
 
+#define CACHET_LOOKUP_RESULT_VERSION 1
+#define CACHET_LOOKUP_RESULT_INIT                                                      \
+	{CACHET_LOOKUP_RESULT_VERSION, CACHET_CACHE_DISABLED, CACHET_MISS_NONE, NULL, NULL, \
+	 NULL, 0, false, false}
+
 /*
  * Look up key (dataset id + tag; the key's strings must be set).
  *
@@ -209,7 +222,10 @@ typedef struct cachet_lookup_result {
  * too out->status is LOOKUP_FAILURE (reason CATALOG_ERROR) and
  * out->message the error, so a caller may look at the status only.
  * Counts one hit, miss or lookup failure for the task. opts may be NULL.
- * Release out with cachet_lookup_result_dispose, whatever the return.
+ * out starts as CACHET_LOOKUP_RESULT_INIT (or a disposed result); a
+ * version the library does not know is refused (CACHET_EINVALID) and out
+ * left as it was. Release out with cachet_lookup_result_dispose, whatever
+ * the return.
  */
 CACHET_EXTERN int cachet_catalog_lookup(cachet_lookup_result *out, cachet_catalog *cat,
 					const cachet_cache_key *key,
@@ -262,12 +278,17 @@ typedef struct cachet_put_options {
 #define CACHET_PUT_OPTIONS_INIT {CACHET_PUT_OPTIONS_VERSION, false, NULL, NULL, NULL, NULL, 0, NULL}
 
 typedef struct cachet_put_result {
+	unsigned int version;
 	cachet_cache_status status; /* POPULATED or PUT_FAILURE */
 	char *message;     /* on PUT_FAILURE: why */
 	char *artifact_id; /* the artifact the tag names now */
 	bool created;      /* a new artifact was stored */
 	bool replaced;     /* overwrite: an older artifact was replaced */
 } cachet_put_result;
+
+#define CACHET_PUT_RESULT_VERSION 1
+#define CACHET_PUT_RESULT_INIT                                                         \
+	{CACHET_PUT_RESULT_VERSION, CACHET_CACHE_DISABLED, NULL, NULL, false, false}
 
 /*
  * Store outputs under key: dataset (created if absent), artifact and tag
@@ -280,7 +301,8 @@ typedef struct cachet_put_result {
  * code with status PUT_FAILURE and out->message (outputs that do not fit,
  * a read-only or full catalog, a missing offloaded object, ...); lookups
  * keep working either way. Counts populated or put_failures. opts may be
- * NULL. Release out with cachet_put_result_dispose, whatever the return.
+ * NULL. out starts as CACHET_PUT_RESULT_INIT. Release out with
+ * cachet_put_result_dispose, whatever the return.
  */
 CACHET_EXTERN int cachet_catalog_put(cachet_put_result *out, cachet_catalog *cat,
 				     const cachet_cache_key *key,
@@ -293,11 +315,15 @@ CACHET_EXTERN void cachet_put_result_dispose(cachet_put_result *res);
 /* Reservations (cache serialization), with Flyte's semantics             */
 
 typedef struct cachet_reservation {
+	unsigned int version;
 	bool acquired;         /* the caller holds it (owner_id is the caller) */
 	char *owner_id;        /* who holds it */
 	int64_t heartbeat_ms;  /* the granted heartbeat interval */
 	int64_t expires_at_ms; /* when it lapses unless extended */
 } cachet_reservation;
+
+#define CACHET_RESERVATION_VERSION 1
+#define CACHET_RESERVATION_INIT {CACHET_RESERVATION_VERSION, false, NULL, 0, 0}
 
 /*
  * Get or extend the reservation of key for owner (unique per execution
@@ -307,7 +333,8 @@ typedef struct cachet_reservation {
  * holds: taken over / extended. Another owner's live one: returned
  * unchanged (acquired false): wait, poll for the artifact, ask again.
  * Correct across processes sharing the catalog. Counts acquired when the
- * caller newly holds it. Release out with cachet_reservation_dispose.
+ * caller newly holds it. out starts as CACHET_RESERVATION_INIT. Release
+ * out with cachet_reservation_dispose.
  *
  * The reservation also records the process that holds it (its pid and
  * start time, the boot id, pid namespace and host name). Another owner's
@@ -424,17 +451,27 @@ typedef struct cachet_catalog_filter {
 #define CACHET_CATALOG_FILTER_INIT                                                     \
 	{CACHET_CATALOG_FILTER_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL}
 
+/*
+ * A list of entries. cachet_catalog_entry is laid out by the list's
+ * version: an entry grows only with a new list version (the array's
+ * stride is the caller's).
+ */
 typedef struct cachet_catalog_entries {
+	unsigned int version;
 	cachet_catalog_entry *entries;
 	size_t n;
 } cachet_catalog_entries;
+
+#define CACHET_CATALOG_ENTRIES_VERSION 1
+#define CACHET_CATALOG_ENTRIES_INIT {CACHET_CATALOG_ENTRIES_VERSION, NULL, 0}
 
 /*
  * The entries that match filter (NULL: all), ordered by project, domain,
  * name, version, then newest first. flags: CACHET_ENTRY_OUTPUTS,
  * CACHET_ENTRY_INPUTS. `cache ls` lists; `cache show TAG|ID` is a filter on
  * tag or artifact_id (a tag may name entries of several tasks). No
- * counters change. Release out with cachet_catalog_entries_dispose.
+ * counters change. out starts as CACHET_CATALOG_ENTRIES_INIT. Release out
+ * with cachet_catalog_entries_dispose.
  */
 CACHET_EXTERN int cachet_catalog_list(cachet_catalog_entries *out, cachet_catalog *cat,
 				      const cachet_catalog_filter *filter, unsigned int flags);
@@ -470,11 +507,18 @@ typedef struct cachet_evict_options {
 	{CACHET_EVICT_OPTIONS_VERSION, NULL, false, 0, 0, false, 0, false}
 
 typedef struct cachet_evict_result {
+	unsigned int version;
 	cachet_evict_reason reason;     /* the reason recorded */
-	cachet_catalog_entries evicted; /* what went (or would go), no outputs */
+	/* What went (or would go), no outputs. Part of this struct's layout:
+	 * the library sets its version, the one this result's version holds. */
+	cachet_catalog_entries evicted;
 	uint64_t bytes;                 /* offloaded bytes they referenced */
 	uint64_t bytes_remaining;       /* referenced by all entries afterwards */
 } cachet_evict_result;
+
+#define CACHET_EVICT_RESULT_VERSION 1
+#define CACHET_EVICT_RESULT_INIT                                                       \
+	{CACHET_EVICT_RESULT_VERSION, CACHET_EVICT_NONE, CACHET_CATALOG_ENTRIES_INIT, 0, 0}
 
 /*
  * Evict the entries opts selects (tags and artifacts deleted; the
@@ -482,7 +526,8 @@ typedef struct cachet_evict_result {
  * SIZE with a size limit, else AGE with an age, else TAG with a tag or
  * artifact id, else TASK. Each evicted tag keeps a record (reason, time)
  * for cachet_catalog_last_eviction; counters count evictions per reason.
- * Release out with cachet_evict_result_dispose.
+ * out starts as CACHET_EVICT_RESULT_INIT. Release out with
+ * cachet_evict_result_dispose.
  */
 CACHET_EXTERN int cachet_catalog_evict(cachet_evict_result *out, cachet_catalog *cat,
 				       const cachet_evict_options *opts);
@@ -491,6 +536,7 @@ CACHET_EXTERN void cachet_evict_result_dispose(cachet_evict_result *res);
 
 /* The last eviction of a tag of a dataset. */
 typedef struct cachet_eviction_record {
+	unsigned int version;
 	bool found;  /* false: never evicted (or put again since) */
 	cachet_evict_reason reason;
 	int64_t at_ms;
@@ -498,6 +544,12 @@ typedef struct cachet_eviction_record {
 	char *detail; /* e.g. the missing URI; may be NULL */
 } cachet_eviction_record;
 
+#define CACHET_EVICTION_RECORD_VERSION 1
+#define CACHET_EVICTION_RECORD_INIT                                                    \
+	{CACHET_EVICTION_RECORD_VERSION, false, CACHET_EVICT_NONE, 0, NULL, NULL}
+
+/* out starts as CACHET_EVICTION_RECORD_INIT. Release it with
+ * cachet_eviction_record_dispose. */
 CACHET_EXTERN int cachet_catalog_last_eviction(cachet_eviction_record *out, cachet_catalog *cat,
 					       const cachet_cache_key *key);
 CACHET_EXTERN void cachet_eviction_record_dispose(cachet_eviction_record *rec);
@@ -519,6 +571,7 @@ typedef struct cachet_gc_options {
 #define CACHET_GC_OPTIONS_INIT {CACHET_GC_OPTIONS_VERSION, CACHET_GC_DEFAULT_GRACE_MS, false}
 
 typedef struct cachet_gc_result {
+	unsigned int version;
 	char **uris; /* deleted (or, dry run, to delete), in listing order */
 	uint64_t *sizes;
 	size_t n;
@@ -528,14 +581,17 @@ typedef struct cachet_gc_result {
 	size_t n_temporaries; /* leftovers of interrupted writes removed */
 } cachet_gc_result;
 
+#define CACHET_GC_RESULT_VERSION 1
+#define CACHET_GC_RESULT_INIT {CACHET_GC_RESULT_VERSION, NULL, NULL, 0, 0, 0, 0, 0}
+
 /*
  * Delete the store's objects that no entry references (an object is
  * referenced when an output URI names it or a directory above it) and
  * that were last modified longer ago than the grace period, then the
  * store's leftovers of interrupted writes older than it. Needs the
  * catalog's store (CACHET_EINVALID without). A deletion that fails is
- * warned about and counted; the others go on. Release out with
- * cachet_gc_result_dispose.
+ * warned about and counted; the others go on. out starts as
+ * CACHET_GC_RESULT_INIT. Release out with cachet_gc_result_dispose.
  */
 CACHET_EXTERN int cachet_catalog_gc(cachet_gc_result *out, cachet_catalog *cat,
 				    const cachet_gc_options *opts);
@@ -580,17 +636,24 @@ typedef struct cachet_task_stats {
 	int64_t last_hit_at_ms; /* 0: never */
 } cachet_task_stats;
 
+/* cachet_task_stats is laid out by this struct's version (it is held
+ * inline and in an array): it grows only with a new stats version. */
 typedef struct cachet_catalog_stats {
+	unsigned int version;
 	cachet_task_stats *tasks; /* sorted by project, domain, name */
 	size_t n_tasks;
 	cachet_task_stats total; /* sums (last_hit: the latest) */
 } cachet_catalog_stats;
 
+#define CACHET_CATALOG_STATS_VERSION 1
+#define CACHET_CATALOG_STATS_INIT                                                      \
+	{CACHET_CATALOG_STATS_VERSION, NULL, 0, {NULL, NULL, NULL, {0}, 0, 0, 0}}
+
 /*
  * Counters and sizes per task (every task with entries or counts) and in
  * total, this handle's pending counts flushed first. Other processes'
- * unflushed counts are not seen. Release out with
- * cachet_catalog_stats_dispose.
+ * unflushed counts are not seen. out starts as CACHET_CATALOG_STATS_INIT.
+ * Release out with cachet_catalog_stats_dispose.
  */
 CACHET_EXTERN int cachet_catalog_stats_get(cachet_catalog_stats *out, cachet_catalog *cat);
 CACHET_EXTERN void cachet_catalog_stats_dispose(cachet_catalog_stats *stats);
@@ -627,7 +690,10 @@ typedef struct cachet_explain_candidate {
 	size_t n_changed; /* inputs not SAME */
 } cachet_explain_candidate;
 
+/* The candidates, their entries and diffs are laid out by the
+ * explanation's version: they grow only with a new explanation version. */
 typedef struct cachet_explanation {
+	unsigned int version;
 	/* What a lookup of this key would answer now (counting nothing,
 	 * evicting nothing; missing data is reported, not evicted). */
 	cachet_cache_status status;
@@ -636,7 +702,9 @@ typedef struct cachet_explanation {
 	char *tag;                         /* this run's tag */
 	cachet_input_hash *inputs;         /* this run's component hashes */
 	size_t n_inputs;
-	cachet_eviction_record eviction; /* this key's last eviction, if any */
+	/* This key's last eviction, if any. Part of this struct's layout: the
+	 * library sets its version, the one this result's version holds. */
+	cachet_eviction_record eviction;
 	/* The nearest entries of the same task (project, domain, name), any
 	 * version: same dataset first, then fewest changed inputs, then
 	 * newest. At most max_candidates. */
@@ -649,6 +717,11 @@ typedef struct cachet_explanation {
 	char *artifact_id;
 	int64_t created_at_ms;
 } cachet_explanation;
+
+#define CACHET_EXPLANATION_VERSION 1
+#define CACHET_EXPLANATION_INIT                                                        \
+	{CACHET_EXPLANATION_VERSION, CACHET_CACHE_DISABLED, CACHET_MISS_NONE, NULL, NULL,   \
+	 NULL, 0, CACHET_EVICTION_RECORD_INIT, NULL, 0, NULL, 0}
 
 typedef struct cachet_explain_options {
 	unsigned int version;
@@ -665,8 +738,8 @@ typedef struct cachet_explain_options {
  * Why would key (computed from inputs) hit or miss? Reports the lookup's
  * answer, the key's last eviction, and the nearest cached entries of the
  * task with, per input name, whether its component hash differs. Changes
- * nothing. inputs may be NULL (no inputs). Release out with
- * cachet_explanation_dispose.
+ * nothing. inputs may be NULL (no inputs). out starts as
+ * CACHET_EXPLANATION_INIT. Release out with cachet_explanation_dispose.
  */
 CACHET_EXTERN int cachet_catalog_explain(cachet_explanation *out, cachet_catalog *cat,
 					 const cachet_cache_key *key,

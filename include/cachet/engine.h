@@ -393,10 +393,16 @@ typedef struct cachet_problem {
 			  "node 'bar': input 'df': no such output 'dff' of node 'foo'" */
 } cachet_problem;
 
+/* Versioned as every result (docs/design.md, "Result structs"): start
+ * from CACHET_PROBLEMS_INIT. cachet_problem is laid out by it. */
 typedef struct cachet_problems {
+	unsigned int version;
 	cachet_problem *items;
 	size_t n;
 } cachet_problems;
+
+#define CACHET_PROBLEMS_VERSION 1
+#define CACHET_PROBLEMS_INIT {CACHET_PROBLEMS_VERSION, NULL, 0}
 
 /*
  * Check the whole workflow before anything runs, collecting every problem
@@ -411,7 +417,9 @@ typedef struct cachet_problems {
  * out->n == 0 when the workflow is valid, CACHET_EINVALID when not (the
  * thread's message is the first problem, prefixed by its where); other
  * codes for failures to check (ENOMEM). out may be NULL (only the first
- * problem, through the error). Release out with cachet_problems_dispose.
+ * problem, through the error). out starts as CACHET_PROBLEMS_INIT; a
+ * version the library does not know is refused (CACHET_EINVALID) and out
+ * left as it was. Release out with cachet_problems_dispose.
  */
 CACHET_EXTERN int cachet_workflow_validate(cachet_problems *out, const cachet_workflow *wf);
 CACHET_EXTERN void cachet_problems_dispose(cachet_problems *problems);
@@ -480,8 +488,11 @@ typedef struct cachet_node_result {
 	const cachet_literal_map *outputs; /* SUCCEEDED: its outputs */
 } cachet_node_result;
 
-/* How many nodes are in each state, for a live view. */
+/* How many nodes are in each state, for a live view. Versioned as every
+ * result (docs/design.md, "Result structs"); the counts of an event are
+ * the library's own, of its version. */
 typedef struct cachet_run_counts {
+	unsigned int version;
 	size_t total;
 	size_t pending;
 	size_t running;
@@ -491,6 +502,9 @@ typedef struct cachet_run_counts {
 	size_t skipped;
 	size_t aborted;
 } cachet_run_counts;
+
+#define CACHET_RUN_COUNTS_VERSION 1
+#define CACHET_RUN_COUNTS_INIT {CACHET_RUN_COUNTS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0}
 
 typedef enum cachet_event_kind {
 	CACHET_EVENT_RUN_STARTED = 1,
@@ -607,7 +621,10 @@ CACHET_EXTERN const cachet_node_result *cachet_run_node(const cachet_run *run, s
 /* The node named name, or NULL. */
 CACHET_EXTERN const cachet_node_result *cachet_run_node_by_name(const cachet_run *run,
 								const char *name);
-CACHET_EXTERN void cachet_run_counts_get(cachet_run_counts *out, const cachet_run *run);
+/* The counts now (all 0 for a NULL run). out starts as
+ * CACHET_RUN_COUNTS_INIT; a version the library does not know is refused
+ * (CACHET_EINVALID) and out left as it was. */
+CACHET_EXTERN int cachet_run_counts_get(cachet_run_counts *out, const cachet_run *run);
 
 /* Free the run (after execute returned, or instead of executing: then the
  * record says ABORTED). NULL is a no-op. */
@@ -616,8 +633,14 @@ CACHET_EXTERN void cachet_run_free(cachet_run *run);
 /* ---------------------------------------------------------------------- */
 /* Run records: <home>/runs/<id>/run.json                                 */
 
-/* A finished (or crashed, or still running) run as its record says. */
+/*
+ * A finished (or crashed, or still running) run as its record says. The
+ * version is the caller's (CACHET_RUN_RECORD_INIT), as in every result
+ * (docs/design.md, "Result structs"); cachet_node_result is laid out by
+ * it: a node result grows only with a new record version.
+ */
 typedef struct cachet_run_record {
+	unsigned int version;
 	char *id;
 	char *workflow;
 	char *project;
@@ -634,27 +657,39 @@ typedef struct cachet_run_record {
 	size_t n_nodes;
 } cachet_run_record;
 
+#define CACHET_RUN_RECORD_VERSION 1
+#define CACHET_RUN_RECORD_INIT                                                         \
+	{CACHET_RUN_RECORD_VERSION, NULL, NULL, NULL, NULL, CACHET_RUN_CREATED, 0, 0, NULL, \
+	 NULL, NULL, NULL, NULL, NULL, 0}
+
 /*
  * Read the record of the run id from <home>/runs/<id>/run.json. id may be
  * a unique prefix of an id. CACHET_ENOTFOUND ("no run 'x'"),
  * CACHET_EINVALID for an ambiguous prefix or a record that cannot be read
- * ("run.json of run 'x': ..."). Release with cachet_run_record_dispose.
+ * ("run.json of run 'x': ..."). out starts as CACHET_RUN_RECORD_INIT.
+ * Release with cachet_run_record_dispose.
  */
 CACHET_EXTERN int cachet_run_record_read(cachet_run_record *out, const char *home,
 					 const char *id);
 CACHET_EXTERN void cachet_run_record_dispose(cachet_run_record *rec);
 
+/* The records in a list are laid out by the list's version (the array's
+ * stride is the caller's), and each carries the record version it holds. */
 typedef struct cachet_run_records {
+	unsigned int version;
 	cachet_run_record *items;
 	size_t n;
 } cachet_run_records;
+
+#define CACHET_RUN_RECORDS_VERSION 1
+#define CACHET_RUN_RECORDS_INIT {CACHET_RUN_RECORDS_VERSION, NULL, 0}
 
 /*
  * The records in <home>/runs, newest first (by id, which sorts by start
  * time), those of workflow only when it is not NULL, at most limit (0:
  * all). Directories whose run.json cannot be read are skipped with a
- * warning. No runs directory: an empty list. Release with
- * cachet_run_records_dispose.
+ * warning. No runs directory: an empty list. out starts as
+ * CACHET_RUN_RECORDS_INIT. Release with cachet_run_records_dispose.
  */
 CACHET_EXTERN int cachet_run_records_list(cachet_run_records *out, const char *home,
 					  const char *workflow, size_t limit);

@@ -60,8 +60,17 @@ typedef struct cachet_key_options {
 #define CACHET_KEY_OPTIONS_VERSION 1
 #define CACHET_KEY_OPTIONS_INIT {CACHET_KEY_OPTIONS_VERSION, NULL, 0, NULL, NULL}
 
-/* A task's cache key. All strings owned; release with cachet_cache_key_dispose. */
+/*
+ * A task's cache key. cachet_cache_key_compute fills one (all strings
+ * owned; release with cachet_cache_key_dispose); the catalog reads one.
+ * It starts with its struct version, set by CACHET_CACHE_KEY_INIT or by
+ * hand (CACHET_CACHE_KEY_VERSION), which both check: a key the library
+ * does not know is refused with CACHET_EINVALID (docs/design.md, "Result
+ * structs"). It is called struct_version because `version` is the
+ * dataset version, Flyte's name for it.
+ */
 typedef struct cachet_cache_key {
+	unsigned int struct_version;
 	char *project;
 	char *domain;
 	char *name;    /* "flyte_task-" + task name */
@@ -69,11 +78,16 @@ typedef struct cachet_cache_key {
 	char *tag;     /* "flyte_cached-" + b64url(pbhash(hashified inputs)) */
 } cachet_cache_key;
 
+#define CACHET_CACHE_KEY_VERSION 1
+#define CACHET_CACHE_KEY_INIT {CACHET_CACHE_KEY_VERSION, NULL, NULL, NULL, NULL, NULL}
+
 /*
  * Compute the dataset id and tag of a task. iface and inputs may be NULL
  * (empty). CACHET_EINVALID when the cache version is empty after trimming
  * spaces ("task cannot have an empty cache version") or a value cannot be
- * hashed. opts may be NULL.
+ * hashed. opts may be NULL. out starts as CACHET_CACHE_KEY_INIT (or a
+ * disposed key); a version the library does not know is refused and out
+ * left as it was.
  */
 CACHET_EXTERN int cachet_cache_key_compute(cachet_cache_key *out, const char *project,
 					   const char *domain, const char *task_name,

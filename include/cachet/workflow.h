@@ -37,8 +37,9 @@ typedef struct cachet_workflow_load_options {
 	/* Skip cachet_workflow_validate (build the graph only). */
 	bool no_validate;
 	/*
-	 * When not NULL, every validation problem is put here (release with
-	 * cachet_problems_dispose), so that a caller can show them all; the
+	 * When not NULL, every validation problem is put here (it starts as
+	 * CACHET_PROBLEMS_INIT; release it with cachet_problems_dispose),
+	 * so that a caller can show them all; the
 	 * return value and the thread's message are the first one's either
 	 * way. Left empty when loading fails before validation.
 	 */

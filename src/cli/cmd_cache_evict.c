@@ -162,7 +162,7 @@ static int parse_args(struct evict_args *args, bool gc, int argc, char **argv)
 static int apply_version(cachet_catalog_filter *f, cachet_catalog *cat, const char *version)
 {
 	cachet_catalog_filter probe = CACHET_CATALOG_FILTER_INIT;
-	cachet_catalog_entries list = {0};
+	cachet_catalog_entries list = CACHET_CATALOG_ENTRIES_INIT;
 
 	probe.project = f->project;
 	probe.domain = f->domain;
@@ -230,7 +230,7 @@ int cache_evict(int argc, char **argv)
 	struct evict_args args = {.ev = CACHET_EVICT_OPTIONS_INIT,
 				  .filter = CACHET_CATALOG_FILTER_INIT};
 	struct cache_ctx ctx = {0};
-	cachet_evict_result ev = {0};
+	cachet_evict_result ev = CACHET_EVICT_RESULT_INIT;
 	int rc;
 
 	args.ev.filter = &args.filter;
@@ -300,7 +300,7 @@ int cache_gc(int argc, char **argv)
 {
 	struct evict_args args = {.gc = CACHET_GC_OPTIONS_INIT};
 	struct cache_ctx ctx = {0};
-	cachet_gc_result res = {0};
+	cachet_gc_result res = CACHET_GC_RESULT_INIT;
 	int rc = parse_args(&args, true, argc, argv);
 
 	if (rc != CLI_OK)

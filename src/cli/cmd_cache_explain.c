@@ -300,7 +300,7 @@ int cache_explain(int argc, char **argv)
 	struct cache_ctx ctx = {0};
 	cachet_lookup_options lo = CACHET_LOOKUP_OPTIONS_INIT;
 	cachet_explain_options eo = CACHET_EXPLAIN_OPTIONS_INIT;
-	cachet_explanation ex = {0};
+	cachet_explanation ex = CACHET_EXPLANATION_INIT;
 	struct text line = {{0}, 0};
 	int rc = parse_args(&args, argc, argv);
 

@@ -186,7 +186,7 @@ int cache_get(int argc, char **argv)
 	struct task_load tl = {0};
 	struct cache_ctx ctx = {0};
 	cachet_lookup_options lo = CACHET_LOOKUP_OPTIONS_INIT;
-	cachet_lookup_result res = {0};
+	cachet_lookup_result res = CACHET_LOOKUP_RESULT_INIT;
 	int rc = parse_args(&args, false, argc, argv);
 
 	if (rc != CLI_OK) {
@@ -264,7 +264,7 @@ int cache_put(int argc, char **argv)
 	struct cache_ctx ctx = {0};
 	cachet_literal_map *outputs = NULL, *empty = NULL;
 	cachet_put_options po = CACHET_PUT_OPTIONS_INIT;
-	cachet_put_result res = {0};
+	cachet_put_result res = CACHET_PUT_RESULT_INIT;
 	int rc = parse_args(&args, true, argc, argv);
 
 	if (rc != CLI_OK) {

@@ -121,7 +121,7 @@ int cache_ls(int argc, char **argv)
 {
 	struct ls_args args = {.filter = CACHET_CATALOG_FILTER_INIT};
 	struct cache_ctx ctx = {0};
-	cachet_catalog_entries list = {0};
+	cachet_catalog_entries list = CACHET_CATALOG_ENTRIES_INIT;
 	int rc = parse_args(&args, false, argc, argv);
 
 	if (rc != CLI_OK)
@@ -208,7 +208,7 @@ int cache_show(int argc, char **argv)
 {
 	struct ls_args args = {.filter = CACHET_CATALOG_FILTER_INIT};
 	struct cache_ctx ctx = {0};
-	cachet_catalog_entries list = {0};
+	cachet_catalog_entries list = CACHET_CATALOG_ENTRIES_INIT;
 	const unsigned flags = CACHET_ENTRY_OUTPUTS | CACHET_ENTRY_INPUTS;
 	int rc = parse_args(&args, true, argc, argv);
 

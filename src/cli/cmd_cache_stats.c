@@ -111,7 +111,7 @@ int cache_stats(int argc, char **argv)
 {
 	struct cache_common_args args = {0};
 	struct cache_ctx ctx = {0};
-	cachet_catalog_stats stats = {0};
+	cachet_catalog_stats stats = CACHET_CATALOG_STATS_INIT;
 	int rc = cli_parse_options(&spec, argc, argv, cache_common_option, &args);
 
 	if (rc != CLI_OK)

@@ -211,13 +211,13 @@ int cmd_graph(int argc, char **argv)
 	if (cli_load_workflow(&wf, path) != CLI_OK)
 		return CLI_FAIL;
 
-	cachet_run_records runs = {0};
+	cachet_run_records runs = CACHET_RUN_RECORDS_INIT;
 	char *home = NULL;
 	if (!args.no_status) {
 		/* the colours are a courtesy: without a home or runs, none */
 		if (cachet_home_resolve(&home, args.home) < 0 ||
 		    cachet_run_records_list(&runs, home, cachet_workflow_name(wf), 1) < 0)
-			runs = (cachet_run_records){NULL, 0};
+			runs = (cachet_run_records)CACHET_RUN_RECORDS_INIT;
 	}
 	print_graph(stdout, wf, runs.n > 0 ? &runs.items[0] : NULL);
 	if (fflush(stdout) != 0)

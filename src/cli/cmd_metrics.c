@@ -216,7 +216,7 @@ int cmd_metrics(int argc, char **argv)
 {
 	struct metrics_args args = {0};
 	struct cache_ctx ctx = {0};
-	cachet_catalog_stats stats = {0};
+	cachet_catalog_stats stats = CACHET_CATALOG_STATS_INIT;
 	char *text = NULL;
 	size_t len = 0;
 	int rc = cli_parse_options(&spec, argc, argv, on_option, &args);

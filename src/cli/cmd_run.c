@@ -155,7 +155,7 @@ static void on_signal(int sig)
 
 static int show_run(const char *home, const char *id, const struct run_args *a)
 {
-	cachet_run_record rec;
+	cachet_run_record rec = CACHET_RUN_RECORD_INIT;
 	int rc;
 
 	if (cachet_run_record_read(&rec, home, id) < 0)

@@ -176,7 +176,7 @@ int cmd_runs(int argc, char **argv)
 		return cli_lib_error(NULL);
 
 	if (is_show) {
-		cachet_run_record rec;
+		cachet_run_record rec = CACHET_RUN_RECORD_INIT;
 		if (cachet_run_record_read(&rec, home, a.id) < 0) {
 			rc = cli_lib_error(NULL);
 		} else {
@@ -190,7 +190,7 @@ int cmd_runs(int argc, char **argv)
 			cachet_run_record_dispose(&rec);
 		}
 	} else {
-		cachet_run_records list;
+		cachet_run_records list = CACHET_RUN_RECORDS_INIT;
 		if (cachet_run_records_list(&list, home, a.workflow, a.limit) < 0) {
 			rc = cli_lib_error(NULL);
 		} else {

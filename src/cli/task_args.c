@@ -213,6 +213,7 @@ int task_args_load(struct task_load *out, const struct task_args *ta)
 	int rc;
 
 	memset(out, 0, sizeof *out);
+	out->key = (cachet_cache_key)CACHET_CACHE_KEY_INIT;
 	if (ta->task_path && (rc = load_task(&out->task, ta)) != CLI_OK)
 		return rc;
 	if (ta->interface_path &&

@@ -237,7 +237,7 @@ cachet_stat_cache *cli_open_stat_cache(const char *home_dir, const char *doing)
 
 int cli_load_workflow(cachet_workflow **wf, const char *path)
 {
-	cachet_problems problems = {0};
+	cachet_problems problems = CACHET_PROBLEMS_INIT;
 	cachet_workflow_load_options opts = CACHET_WORKFLOW_LOAD_OPTIONS_INIT;
 
 	opts.problems = &problems;

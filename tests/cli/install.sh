@@ -23,7 +23,7 @@ cat >t.c <<'C'
 #include <stdio.h>
 int main(void)
 {
-	cachet_cache_key k;
+	cachet_cache_key k = CACHET_CACHE_KEY_INIT;
 	if (cachet_cache_key_compute(&k, "P", "D", "t", "1.0.0", NULL, NULL, NULL) < 0)
 		return 1;
 	printf("%s %s\n", k.version, k.tag);

@@ -12,7 +12,7 @@
 #include <string.h>
 
 static cachet_literal_map *inputs;
-static cachet_cache_key key;
+static cachet_cache_key key = CACHET_CACHE_KEY_INIT;
 
 static int64_t fixed_clock(void *payload)
 {
@@ -41,11 +41,11 @@ static void check_rc(int rc, const char *what)
 
 static void read_everything(cachet_catalog *cat)
 {
-	cachet_catalog_entries list = {0};
-	cachet_lookup_result found = {0};
-	cachet_explanation ex = {0};
-	cachet_eviction_record ev = {0};
-	cachet_catalog_stats stats = {0};
+	cachet_catalog_entries list = CACHET_CATALOG_ENTRIES_INIT;
+	cachet_lookup_result found = CACHET_LOOKUP_RESULT_INIT;
+	cachet_explanation ex = CACHET_EXPLANATION_INIT;
+	cachet_eviction_record ev = CACHET_EVICTION_RECORD_INIT;
+	cachet_catalog_stats stats = CACHET_CATALOG_STATS_INIT;
 	int rc;
 
 	check_rc(cachet_catalog_list(&list, cat, NULL, CACHET_ENTRY_OUTPUTS | CACHET_ENTRY_INPUTS),

@@ -11,8 +11,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	cachet_run_record rec;
-	cachet_run_records list = {0};
+	cachet_run_record rec = CACHET_RUN_RECORD_INIT;
+	cachet_run_records list = CACHET_RUN_RECORDS_INIT;
 	char *home = fuzz_scratch_path("home");
 
 	free(fuzz_write_file("home/runs/" RUN_ID "/run.json", data, size));

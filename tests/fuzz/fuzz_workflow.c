@@ -12,7 +12,7 @@
  * with a message, like any decoded value. */
 static void check_loaded(const cachet_workflow *wf)
 {
-	cachet_problems problems = {0};
+	cachet_problems problems = CACHET_PROBLEMS_INIT;
 	char *text = NULL;
 
 	FUZZ_CHECK(cachet_workflow_name(wf) != NULL, "a loaded workflow has no name");
@@ -54,7 +54,7 @@ static void check_loaded(const cachet_workflow *wf)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	cachet_workflow_load_options opts = CACHET_WORKFLOW_LOAD_OPTIONS_INIT;
-	cachet_problems problems = {0};
+	cachet_problems problems = CACHET_PROBLEMS_INIT;
 	cachet_workflow *wf = NULL;
 
 	opts.problems = &problems;

@@ -94,7 +94,8 @@ static int teardown(void **state)
 
 static cachet_cache_key key3(const char *name, const char *version, const char *tag)
 {
-	cachet_cache_key k = {(char *)"proj", (char *)"dev", (char *)name, (char *)version,
+	cachet_cache_key k = {CACHET_CACHE_KEY_VERSION,
+			      (char *)"proj", (char *)"dev", (char *)name, (char *)version,
 			      (char *)tag};
 	return k;
 }
@@ -126,7 +127,7 @@ static cachet_literal_map *int_outputs(int64_t n)
 static void put_ok(fixture *f, const cachet_cache_key *k, const cachet_literal_map *outputs,
 		   const cachet_put_options *opts)
 {
-	cachet_put_result r;
+	cachet_put_result r = CACHET_PUT_RESULT_INIT;
 	int rc = cachet_catalog_put(&r, f->cat, k, outputs, opts);
 	if (rc != 0)
 		fail_msg("put failed: %s", cachet_error_last()->message);
@@ -149,7 +150,7 @@ static void store_object(fixture *f, const char *uri, const char *content)
 /* Lookup; return the status, and the integer output n on a hit. */
 static int lookup_n(fixture *f, const cachet_cache_key *k, int64_t *n)
 {
-	cachet_lookup_result r;
+	cachet_lookup_result r = CACHET_LOOKUP_RESULT_INIT;
 	assert_int_equal(cachet_catalog_lookup(&r, f->cat, k, NULL), 0);
 	int status = r.status;
 	if (status == CACHET_CACHE_HIT && n) {
@@ -168,7 +169,7 @@ static uint64_t total(fixture *f, int counter)
 
 static size_t count_entries(fixture *f)
 {
-	cachet_catalog_entries l;
+	cachet_catalog_entries l = CACHET_CATALOG_ENTRIES_INIT;
 	assert_int_equal(cachet_catalog_list(&l, f->cat, NULL, 0), 0);
 	size_t n = l.n;
 	cachet_catalog_entries_dispose(&l);
@@ -182,7 +183,7 @@ static void test_put_then_hit(void **state)
 	fixture *f = *state;
 	cachet_cache_key k = key3("flyte_task-t", V1, "flyte_cached-a");
 	cachet_literal_map *out = map_new();
-	cachet_lookup_result r;
+	cachet_lookup_result r = CACHET_LOOKUP_RESULT_INIT;
 
 	set(out, "n", cachet_literal_new_integer(42));
 	set(out, "s", cachet_literal_new_string("hello"));
@@ -207,7 +208,7 @@ static void test_miss(void **state)
 {
 	fixture *f = *state;
 	cachet_cache_key k = key3("flyte_task-t", V1, "flyte_cached-a");
-	cachet_lookup_result r;
+	cachet_lookup_result r = CACHET_LOOKUP_RESULT_INIT;
 
 	assert_int_equal(cachet_catalog_lookup(&r, f->cat, &k, NULL), 0);
 	assert_int_equal(r.status, CACHET_CACHE_MISS);
@@ -233,7 +234,7 @@ static void test_put_keeps_existing(void **state)
 	fixture *f = *state;
 	cachet_cache_key k = key3("flyte_task-t", V1, "flyte_cached-a");
 	cachet_literal_map *one = int_outputs(1), *two = int_outputs(2);
-	cachet_put_result a, b;
+	cachet_put_result a = CACHET_PUT_RESULT_INIT, b = CACHET_PUT_RESULT_INIT;
 	int64_t n = 0;
 
 	assert_int_equal(cachet_catalog_put(&a, f->cat, &k, one, NULL), 0);
@@ -257,8 +258,8 @@ static void test_overwrite(void **state)
 	cachet_cache_key k = key3("flyte_task-t", V1, "flyte_cached-a");
 	cachet_literal_map *one = int_outputs(1), *two = int_outputs(2);
 	cachet_put_options o = CACHET_PUT_OPTIONS_INIT;
-	cachet_put_result a, b;
-	cachet_catalog_entries l;
+	cachet_put_result a = CACHET_PUT_RESULT_INIT, b = CACHET_PUT_RESULT_INIT;
+	cachet_catalog_entries l = CACHET_CATALOG_ENTRIES_INIT;
 	int64_t n = 0;
 
 	assert_int_equal(cachet_catalog_put(&a, f->cat, &k, one, NULL), 0);
@@ -275,7 +276,7 @@ static void test_overwrite(void **state)
 	assert_string_equal(l.entries[0].artifact_id, b.artifact_id);
 	cachet_catalog_entries_dispose(&l);
 	/* overwrite where there is nothing: created, not replaced */
-	cachet_put_result c;
+	cachet_put_result c = CACHET_PUT_RESULT_INIT;
 	cachet_cache_key k2 = key3("flyte_task-t", V1, "flyte_cached-b");
 	assert_int_equal(cachet_catalog_put(&c, f->cat, &k2, one, &o), 0);
 	assert_true(c.created);
@@ -292,7 +293,7 @@ static void test_max_age(void **state)
 	fixture *f = *state;
 	cachet_cache_key k = key3("flyte_task-t", V1, "flyte_cached-a");
 	cachet_lookup_options lo = CACHET_LOOKUP_OPTIONS_INIT;
-	cachet_lookup_result r;
+	cachet_lookup_result r = CACHET_LOOKUP_RESULT_INIT;
 
 	put_int(f, &k, 7);
 	f->now += 4000;
@@ -340,7 +341,7 @@ static void check_fit(fixture *f, cachet_literal_map *outputs, cachet_interface 
 	snprintf(tag, sizeof tag, "flyte_cached-fit%d", serial++);
 	cachet_cache_key k = key3("flyte_task-t", V1, tag);
 	cachet_lookup_options lo = CACHET_LOOKUP_OPTIONS_INIT;
-	cachet_lookup_result r;
+	cachet_lookup_result r = CACHET_LOOKUP_RESULT_INIT;
 
 	put_ok(f, &k, outputs, NULL);
 	lo.iface = iface;
@@ -433,7 +434,7 @@ static void check_put_fit(fixture *f, cachet_literal_map *outputs, cachet_interf
 {
 	cachet_cache_key k = key3("flyte_task-t", V1, "flyte_cached-put");
 	cachet_put_options o = CACHET_PUT_OPTIONS_INIT;
-	cachet_put_result r;
+	cachet_put_result r = CACHET_PUT_RESULT_INIT;
 	char want[512];
 
 	snprintf(want, sizeof want, "the outputs do not fit the interface: %s", want_msg);
@@ -454,7 +455,7 @@ static void test_put_interface_check(void **state)
 	cachet_cache_key k = key3("flyte_task-t", V1, "flyte_cached-put");
 	cachet_put_options o = CACHET_PUT_OPTIONS_INIT;
 	cachet_lookup_options lo = CACHET_LOOKUP_OPTIONS_INIT;
-	cachet_lookup_result r;
+	cachet_lookup_result r = CACHET_LOOKUP_RESULT_INIT;
 	cachet_literal_map *m = map_new();
 
 	set(m, "n", cachet_literal_new_string("1"));
@@ -497,9 +498,9 @@ static void test_missing_data_evicts(void **state)
 	fixture *f = *state;
 	cachet_cache_key k = key3("flyte_task-t", V1, "flyte_cached-a");
 	cachet_literal_map *m = blob_outputs(ROOT "/run1/df.csv", CACHET_BLOB_SINGLE);
-	cachet_lookup_result r;
-	cachet_eviction_record ev;
-	cachet_catalog_entries l;
+	cachet_lookup_result r = CACHET_LOOKUP_RESULT_INIT;
+	cachet_eviction_record ev = CACHET_EVICTION_RECORD_INIT;
+	cachet_catalog_entries l = CACHET_CATALOG_ENTRIES_INIT;
 
 	store_object(f, ROOT "/run1/df.csv", "a,b\n1,2\n");
 	put_ok(f, &k, m, NULL);
@@ -544,7 +545,7 @@ static void test_directory_and_foreign_uris(void **state)
 	fixture *f = *state;
 	cachet_cache_key k = key3("flyte_task-t", V1, "flyte_cached-d");
 	cachet_literal_map *m = map_new();
-	cachet_catalog_entries l;
+	cachet_catalog_entries l = CACHET_CATALOG_ENTRIES_INIT;
 
 	store_object(f, ROOT "/run2/dir/a", "12345");
 	store_object(f, ROOT "/run2/dir/sub/b", "678");
@@ -568,7 +569,7 @@ static void test_put_missing_object(void **state)
 	fixture *f = *state;
 	cachet_cache_key k = key3("flyte_task-t", V1, "flyte_cached-a");
 	cachet_literal_map *m = blob_outputs(ROOT "/nope/df.csv", CACHET_BLOB_SINGLE);
-	cachet_put_result r;
+	cachet_put_result r = CACHET_PUT_RESULT_INIT;
 
 	assert_cachet_error(cachet_catalog_put(&r, f->cat, &k, m, NULL), CACHET_ENOTFOUND,
 			    "output 'df' names 'mem://t/nope/df.csv', which is not in the store");
@@ -592,7 +593,7 @@ static void test_put_nul_in_uri(void **state)
 	cachet_literal_map *m = blob_outputs(ROOT "/run1/df.csv", CACHET_BLOB_SINGLE);
 	cachet_blob *blob = cachet_literal_map_get(m, "df")->scalar->blob;
 	static const char uri[] = ROOT "/run1/df.csv\0/../x";
-	cachet_put_result r;
+	cachet_put_result r = CACHET_PUT_RESULT_INIT;
 
 	cachet_str_free(blob->uri);
 	blob->uri = cachet_str_new(uri, sizeof uri - 1);
@@ -611,7 +612,7 @@ static void test_reservations(void **state)
 {
 	fixture *f = *state;
 	cachet_cache_key k = key3("flyte_task-t", V1, "flyte_cached-a");
-	cachet_reservation r;
+	cachet_reservation r = CACHET_RESERVATION_INIT;
 	int64_t t0 = f->now;
 
 	/* A asks for 60 s: granted the maximum, 10 s; expires 3 beats later */
@@ -674,7 +675,7 @@ static void test_get_or_reserve(void **state)
 	fixture *f = *state;
 	cachet_cache_key k = key3("flyte_task-t", V1, "flyte_cached-a");
 	cachet_serialize_options so = CACHET_SERIALIZE_OPTIONS_INIT;
-	cachet_lookup_result r;
+	cachet_lookup_result r = CACHET_LOOKUP_RESULT_INIT;
 
 	so.owner = "exec-A";
 	assert_int_equal(cachet_catalog_get_or_reserve(&r, f->cat, &k, NULL, &so), 0);
@@ -727,7 +728,7 @@ static void test_list(void **state)
 	cachet_cache_key c = key3("flyte_task-u", V1, "flyte_cached-a");
 	cachet_put_options o = CACHET_PUT_OPTIONS_INIT;
 	cachet_catalog_filter flt = CACHET_CATALOG_FILTER_INIT;
-	cachet_catalog_entries l;
+	cachet_catalog_entries l = CACHET_CATALOG_ENTRIES_INIT;
 	cachet_literal_map *in = map_new();
 
 	set(in, "x", cachet_literal_new_integer(3));
@@ -839,7 +840,7 @@ static void test_list_no_inputs_recorded(void **state)
 	fixture *f = *state;
 	cachet_cache_key k = key3("flyte_task-t", V1, "flyte_cached-a");
 	cachet_put_options o = CACHET_PUT_OPTIONS_INIT;
-	cachet_catalog_entries l;
+	cachet_catalog_entries l = CACHET_CATALOG_ENTRIES_INIT;
 	cachet_literal_map *none = map_new(), *out = int_outputs(1);
 
 	o.inputs = none;
@@ -877,8 +878,8 @@ static void test_evict_by_tag_task_version(void **state)
 	cachet_catalog_filter ef = CACHET_CATALOG_FILTER_INIT;
 	cachet_evict_options o = CACHET_EVICT_OPTIONS_INIT;
 	o.filter = &ef;
-	cachet_evict_result r;
-	cachet_eviction_record ev;
+	cachet_evict_result r = CACHET_EVICT_RESULT_INIT;
+	cachet_eviction_record ev = CACHET_EVICTION_RECORD_INIT;
 
 	put_sized(f, "flyte_task-t", V1, "flyte_cached-a", 10);
 	put_sized(f, "flyte_task-t", V1, "flyte_cached-b", 20);
@@ -953,7 +954,7 @@ static void test_evict_by_tag_task_version(void **state)
 	assert_int_equal(total(f, CACHET_COUNTER_EVICTED_TAG), 1);
 	assert_int_equal(total(f, CACHET_COUNTER_EVICTED_TASK), 3);
 	/* per task */
-	cachet_catalog_stats s;
+	cachet_catalog_stats s = CACHET_CATALOG_STATS_INIT;
 	assert_int_equal(cachet_catalog_stats_get(&s, f->cat), 0);
 	assert_int_equal(s.n_tasks, 2);
 	assert_string_equal(s.tasks[0].name, "flyte_task-t");
@@ -966,7 +967,7 @@ static void test_evict_by_age_and_size(void **state)
 {
 	fixture *f = *state;
 	cachet_evict_options o = CACHET_EVICT_OPTIONS_INIT;
-	cachet_evict_result r;
+	cachet_evict_result r = CACHET_EVICT_RESULT_INIT;
 	int64_t t0 = f->now;
 
 	put_sized(f, "flyte_task-t", V1, "flyte_cached-a", 100); /* t0 */
@@ -1033,7 +1034,7 @@ static size_t count_filtered(fixture *f, const char *task, const char *cache_ver
 			     const char *dataset_version)
 {
 	cachet_catalog_filter flt = CACHET_CATALOG_FILTER_INIT;
-	cachet_catalog_entries l;
+	cachet_catalog_entries l = CACHET_CATALOG_ENTRIES_INIT;
 	flt.task = task;
 	flt.cache_version = cache_version;
 	flt.dataset_version = dataset_version;
@@ -1079,7 +1080,7 @@ static void test_filter_cache_version(void **state)
 	cachet_catalog_filter ef = CACHET_CATALOG_FILTER_INIT;
 	cachet_evict_options o = CACHET_EVICT_OPTIONS_INIT;
 	o.filter = &ef;
-	cachet_evict_result r;
+	cachet_evict_result r = CACHET_EVICT_RESULT_INIT;
 	ef.task = "t";
 	ef.cache_version = "1.0";
 	assert_int_equal(cachet_catalog_evict(&r, f->cat, &o), 0);
@@ -1107,7 +1108,7 @@ static void test_evict_cache_version_lru(void **state)
 	cachet_catalog_filter ef = CACHET_CATALOG_FILTER_INIT;
 	cachet_evict_options o = CACHET_EVICT_OPTIONS_INIT;
 	o.filter = &ef;
-	cachet_evict_result r;
+	cachet_evict_result r = CACHET_EVICT_RESULT_INIT;
 	int64_t t0 = f->now;
 
 	put_sized(f, "flyte_task-t", V1, "flyte_cached-a", 100); /* t0, hit at t0+3000 */
@@ -1147,7 +1148,7 @@ static void test_evict_cache_version_lru(void **state)
 static void test_stats(void **state)
 {
 	fixture *f = *state;
-	cachet_catalog_stats s;
+	cachet_catalog_stats s = CACHET_CATALOG_STATS_INIT;
 	cachet_cache_key a = key3("flyte_task-t", V1, "flyte_cached-a");
 	cachet_cache_key b = key3("flyte_task-u", V1, "flyte_cached-a");
 	cachet_cache_key c = key3("flyte_task-t", V2, "flyte_cached-z");
@@ -1220,7 +1221,7 @@ static cachet_literal_map *inputs_abc(int64_t a, int64_t b, const char *c)
 /* Put an entry keyed as Flyte would key it, recording its inputs. */
 static void put_with_inputs(fixture *f, const char *cache_version, cachet_literal_map *in)
 {
-	cachet_cache_key k;
+	cachet_cache_key k = CACHET_CACHE_KEY_INIT;
 	cachet_put_options o = CACHET_PUT_OPTIONS_INIT;
 	assert_int_equal(cachet_cache_key_compute(&k, "proj", "dev", "t", cache_version, NULL, in,
 						  NULL),
@@ -1235,8 +1236,8 @@ static void put_with_inputs(fixture *f, const char *cache_version, cachet_litera
 static void test_explain(void **state)
 {
 	fixture *f = *state;
-	cachet_cache_key k;
-	cachet_explanation ex;
+	cachet_cache_key k = CACHET_CACHE_KEY_INIT;
+	cachet_explanation ex = CACHET_EXPLANATION_INIT;
 	cachet_literal_map *e1 = inputs_abc(1, 2, NULL), *e2 = inputs_abc(1, 5, NULL);
 	cachet_literal_map *e3 = inputs_abc(1, 2, "x"), *run = inputs_abc(1, 3, "x");
 
@@ -1303,7 +1304,7 @@ static void test_explain(void **state)
 	assert_int_equal(ex.status, CACHET_CACHE_HIT);
 	assert_int_equal(ex.nearest[0].n_changed, 0);
 	/* the entry a lookup returns: e1's, put first */
-	cachet_lookup_result lr;
+	cachet_lookup_result lr = CACHET_LOOKUP_RESULT_INIT;
 	assert_int_equal(cachet_catalog_lookup(&lr, f->cat, &k, NULL), 0);
 	assert_string_equal(ex.artifact_id, lr.artifact_id);
 	assert_int_equal(ex.created_at_ms, f->now - 20);
@@ -1313,7 +1314,7 @@ static void test_explain(void **state)
 	cachet_evict_options o = CACHET_EVICT_OPTIONS_INIT;
 	o.filter = &ef;
 	ef.tag = k.tag;
-	cachet_evict_result r;
+	cachet_evict_result r = CACHET_EVICT_RESULT_INIT;
 	assert_int_equal(cachet_catalog_evict(&r, f->cat, &o), 0);
 	cachet_evict_result_dispose(&r);
 	assert_int_equal(cachet_catalog_explain(&ex, f->cat, &k, e1, NULL), 0);
@@ -1343,9 +1344,9 @@ static void test_explain_hit_artifact(void **state)
 	cachet_literal_map *out = int_outputs(0);
 	cachet_explain_options eo = CACHET_EXPLAIN_OPTIONS_INIT;
 	cachet_lookup_options lo = CACHET_LOOKUP_OPTIONS_INIT;
-	cachet_explanation ex;
-	cachet_put_result p;
-	cachet_cache_key k;
+	cachet_explanation ex = CACHET_EXPLANATION_INIT;
+	cachet_put_result p = CACHET_PUT_RESULT_INIT;
+	cachet_cache_key k = CACHET_CACHE_KEY_INIT;
 	int64_t t0 = f->now;
 
 	assert_int_equal(cachet_cache_key_compute(&k, "proj", "dev", "t", "1.0", NULL, in, NULL), 0);
@@ -1383,7 +1384,7 @@ static void test_explain_missing_data_peeks(void **state)
 	fixture *f = *state;
 	cachet_cache_key k = key3("flyte_task-t", V1, "flyte_cached-a");
 	cachet_literal_map *m = blob_outputs(ROOT "/r/df.csv", CACHET_BLOB_SINGLE);
-	cachet_explanation ex;
+	cachet_explanation ex = CACHET_EXPLANATION_INIT;
 
 	store_object(f, ROOT "/r/df.csv", "x");
 	put_ok(f, &k, m, NULL);
@@ -1407,7 +1408,7 @@ static void test_gc(void **state)
 	fixture *f = *state;
 	cachet_cache_key k = key3("flyte_task-t", V1, "flyte_cached-a");
 	cachet_gc_options o = CACHET_GC_OPTIONS_INIT;
-	cachet_gc_result r;
+	cachet_gc_result r = CACHET_GC_RESULT_INIT;
 	cachet_literal_map *m = map_new();
 
 	store_object(f, ROOT "/r1/kept.csv", "1");
@@ -1451,7 +1452,7 @@ static void test_gc(void **state)
 
 	/* after eviction, the entry's objects are garbage too */
 	cachet_evict_options eo = CACHET_EVICT_OPTIONS_INIT;
-	cachet_evict_result er;
+	cachet_evict_result er = CACHET_EVICT_RESULT_INIT;
 	eo.all = true;
 	assert_int_equal(cachet_catalog_evict(&er, f->cat, &eo), 0);
 	cachet_evict_result_dispose(&er);
@@ -1499,7 +1500,7 @@ static void test_gc_delete_fails(void **state)
 	cachet_catalog *cat;
 	cachet_catalog_options co = CACHET_CATALOG_OPTIONS_INIT;
 	cachet_gc_options o = CACHET_GC_OPTIONS_INIT;
-	cachet_gc_result r;
+	cachet_gc_result r = CACHET_GC_RESULT_INIT;
 	warnings w = {.n = 0};
 
 	assert_int_equal(cachet_store_backend_memory_new(&sb, ROOT), 0);
@@ -1534,7 +1535,7 @@ static void test_gc_needs_store(void **state)
 	fixture *f = *state;
 	cachet_catalog *cat;
 	cachet_gc_options o = CACHET_GC_OPTIONS_INIT;
-	cachet_gc_result r;
+	cachet_gc_result r = CACHET_GC_RESULT_INIT;
 
 	(void)f;
 	assert_int_equal(cachet_catalog_open_memory(&cat, NULL), 0);
@@ -1549,8 +1550,8 @@ static void test_bad_arguments(void **state)
 {
 	fixture *f = *state;
 	cachet_cache_key k = key3("flyte_task-t", V1, NULL);
-	cachet_lookup_result r;
-	cachet_put_result p;
+	cachet_lookup_result r = CACHET_LOOKUP_RESULT_INIT;
+	cachet_put_result p = CACHET_PUT_RESULT_INIT;
 	cachet_lookup_options lo = CACHET_LOOKUP_OPTIONS_INIT;
 	cachet_catalog_options co = CACHET_CATALOG_OPTIONS_INIT;
 	cachet_catalog *cat;
@@ -1580,7 +1581,7 @@ static void test_bad_arguments(void **state)
 	assert_cachet_error(cachet_catalog_open_sqlite(&cat, "", NULL), CACHET_EINVALID,
 			    "open catalog: no path");
 	/* an empty output map is a valid put, and NULL means empty */
-	cachet_put_result q;
+	cachet_put_result q = CACHET_PUT_RESULT_INIT;
 	assert_int_equal(cachet_catalog_put(&q, f->cat, &k, NULL, NULL), 0);
 	cachet_put_result_dispose(&q);
 	assert_int_equal(cachet_catalog_lookup(&r, f->cat, &k, NULL), 0);
@@ -1609,11 +1610,11 @@ static void test_allocation_failures(void **state)
 	po.inputs = in;
 	po.overwrite = true;
 	for (long n = 0;; n++) {
-		cachet_put_result p;
-		cachet_lookup_result r;
-		cachet_catalog_entries l;
-		cachet_explanation ex;
-		cachet_catalog_stats s;
+		cachet_put_result p = CACHET_PUT_RESULT_INIT;
+		cachet_lookup_result r = CACHET_LOOKUP_RESULT_INIT;
+		cachet_catalog_entries l = CACHET_CATALOG_ENTRIES_INIT;
+		cachet_explanation ex = CACHET_EXPLANATION_INIT;
+		cachet_catalog_stats s = CACHET_CATALOG_STATS_INIT;
 
 		cachet__alloc_fail_after(n);
 		int rc1 = cachet_catalog_put(&p, f->cat, &k, out, &po);
@@ -1653,20 +1654,20 @@ static void test_option_versions(void **state)
 	fixture *f = *state;
 	cachet_cache_key k = key3("flyte_task-t", V1, "flyte_cached-a");
 	cachet_put_options po = CACHET_PUT_OPTIONS_INIT;
-	cachet_put_result p;
+	cachet_put_result p = CACHET_PUT_RESULT_INIT;
 	cachet_evict_options eo = CACHET_EVICT_OPTIONS_INIT;
-	cachet_evict_result er;
+	cachet_evict_result er = CACHET_EVICT_RESULT_INIT;
 	cachet_gc_options go = CACHET_GC_OPTIONS_INIT;
-	cachet_gc_result gr;
+	cachet_gc_result gr = CACHET_GC_RESULT_INIT;
 	cachet_catalog_filter flt = CACHET_CATALOG_FILTER_INIT;
-	cachet_catalog_entries l;
+	cachet_catalog_entries l = CACHET_CATALOG_ENTRIES_INIT;
 	cachet_explain_options xo = CACHET_EXPLAIN_OPTIONS_INIT;
-	cachet_explanation ex;
+	cachet_explanation ex = CACHET_EXPLANATION_INIT;
 	cachet_serialize_options so = CACHET_SERIALIZE_OPTIONS_INIT;
-	cachet_lookup_result r;
-	cachet_reservation res;
-	cachet_eviction_record ev;
-	cachet_catalog_stats st;
+	cachet_lookup_result r = CACHET_LOOKUP_RESULT_INIT;
+	cachet_reservation res = CACHET_RESERVATION_INIT;
+	cachet_eviction_record ev = CACHET_EVICTION_RECORD_INIT;
+	cachet_catalog_stats st = CACHET_CATALOG_STATS_INIT;
 
 	po.version = 0;
 	assert_cachet_error(cachet_catalog_put(&p, f->cat, &k, NULL, &po), CACHET_EINVALID,
@@ -1769,8 +1770,8 @@ static void test_store_failure(void **state)
 	cachet_store *bad;
 	cachet_catalog *cat;
 	cachet_catalog_options o = CACHET_CATALOG_OPTIONS_INIT;
-	cachet_lookup_result r;
-	cachet_put_result p;
+	cachet_lookup_result r = CACHET_LOOKUP_RESULT_INIT;
+	cachet_put_result p = CACHET_PUT_RESULT_INIT;
 
 	store_object(f, ROOT "/x/df.csv", "1");
 	put_ok(f, &k, m, NULL);

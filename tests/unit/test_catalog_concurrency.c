@@ -38,7 +38,8 @@ static void remove_db(void)
 
 static cachet_cache_key key_of(const char *tag)
 {
-	cachet_cache_key k = {(char *)"proj", (char *)"dev", (char *)"flyte_task-t", (char *)V1,
+	cachet_cache_key k = {CACHET_CACHE_KEY_VERSION,
+			      (char *)"proj", (char *)"dev", (char *)"flyte_task-t", (char *)V1,
 			      (char *)tag};
 	return k;
 }
@@ -99,7 +100,7 @@ static void child_mixed(int id, int fd)
 		unsigned r = next_rand(&seed) % 10;
 
 		if (r < 5) { /* lookup */
-			cachet_lookup_result lr;
+			cachet_lookup_result lr = CACHET_LOOKUP_RESULT_INIT;
 			int rc = cachet_catalog_lookup(&lr, cat, &k, NULL);
 			if (rc != 0 || (lr.status == CACHET_CACHE_HIT && !consistent(lr.outputs))) {
 				fprintf(stderr, "child %d: lookup: %s\n", id, lr.message);
@@ -114,7 +115,7 @@ static void child_mixed(int id, int fd)
 			cachet_lookup_result_dispose(&lr);
 		} else if (r < 8) { /* put, half of them overwriting; then see it */
 			cachet_put_options po = CACHET_PUT_OPTIONS_INIT;
-			cachet_put_result pr;
+			cachet_put_result pr = CACHET_PUT_RESULT_INIT;
 			cachet_literal_map *m = outputs_of(id * OPS + op);
 			po.overwrite = r == 7;
 			if (cachet_catalog_put(&pr, cat, &k, m, &po) != 0) {
@@ -127,7 +128,7 @@ static void child_mixed(int id, int fd)
 			}
 			cachet_put_result_dispose(&pr);
 			cachet_literal_map_free(m);
-			cachet_lookup_result lr;
+			cachet_lookup_result lr = CACHET_LOOKUP_RESULT_INIT;
 			if (cachet_catalog_lookup(&lr, cat, &k, NULL) != 0 ||
 			    lr.status != CACHET_CACHE_HIT) {
 				fprintf(stderr, "child %d: put lost: %s\n", id, lr.message);
@@ -137,7 +138,7 @@ static void child_mixed(int id, int fd)
 			}
 			cachet_lookup_result_dispose(&lr);
 		} else { /* reserve, and release when held */
-			cachet_reservation res;
+			cachet_reservation res = CACHET_RESERVATION_INIT;
 			if (cachet_catalog_reserve(&res, cat, &k, owner, 5000) != 0) {
 				fprintf(stderr, "child %d: reserve: %s\n", id,
 					cachet_error_last()->message);
@@ -201,8 +202,8 @@ static void test_mixed_processes(void **state)
 	assert_true(sum.puts > 0 && sum.acquired > 0 && sum.hits > 0);
 
 	cachet_catalog *cat;
-	cachet_catalog_stats s;
-	cachet_catalog_entries l;
+	cachet_catalog_stats s = CACHET_CATALOG_STATS_INIT;
+	cachet_catalog_entries l = CACHET_CATALOG_ENTRIES_INIT;
 	assert_int_equal(cachet_catalog_open_sqlite(&cat, DB, NULL), 0);
 	assert_int_equal(cachet_catalog_stats_get(&s, cat), 0);
 	const uint64_t *c = s.total.counters;
@@ -236,7 +237,7 @@ static void child_serialized(int id, int go, int fd)
 {
 	cachet_catalog *cat = NULL;
 	cachet_serialize_options so = CACHET_SERIALIZE_OPTIONS_INIT;
-	cachet_lookup_result r;
+	cachet_lookup_result r = CACHET_LOOKUP_RESULT_INIT;
 	cachet_cache_key k = key_of("flyte_cached-shared");
 	outcome o = {0, 0, 0};
 	char owner[32], buf;
@@ -255,7 +256,7 @@ static void child_serialized(int id, int go, int fd)
 		struct timespec ts = {0, 300 * 1000000L}; /* the computation */
 		nanosleep(&ts, NULL);
 		cachet_literal_map *m = outputs_of(id);
-		cachet_put_result p;
+		cachet_put_result p = CACHET_PUT_RESULT_INIT;
 		if (cachet_catalog_put(&p, cat, &k, m, NULL) != 0 ||
 		    cachet_catalog_release(cat, &k, owner) != 0)
 			_exit(3);
@@ -311,7 +312,7 @@ static void test_serialization(void **state)
 	assert_int_equal(computed, 1);
 	assert_int_equal(hits, PROCS - 1);
 
-	cachet_catalog_stats s;
+	cachet_catalog_stats s = CACHET_CATALOG_STATS_INIT;
 	assert_int_equal(cachet_catalog_open_sqlite(&cat, DB, NULL), 0);
 	assert_int_equal(cachet_catalog_stats_get(&s, cat), 0);
 	assert_int_equal(s.total.counters[CACHET_COUNTER_POPULATED], 1);
@@ -341,7 +342,7 @@ static void child_put_loop(void)
 	po.overwrite = true;
 	for (int64_t n = 0;; n++) {
 		char tag[32];
-		cachet_put_result p;
+		cachet_put_result p = CACHET_PUT_RESULT_INIT;
 		cachet_literal_map *m = outputs_of(n);
 		/* overwrite the same tag, and add new ones */
 		cachet_catalog_put(&p, cat, &k, m, &po);
@@ -357,8 +358,8 @@ static void child_put_loop(void)
 static void check_after_kill(void)
 {
 	cachet_catalog *cat;
-	cachet_catalog_entries l;
-	cachet_lookup_result r;
+	cachet_catalog_entries l = CACHET_CATALOG_ENTRIES_INIT;
+	cachet_lookup_result r = CACHET_LOOKUP_RESULT_INIT;
 	cachet_cache_key k = key_of("flyte_cached-k");
 	sqlite3 *db;
 	sqlite3_stmt *st;

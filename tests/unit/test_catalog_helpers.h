@@ -10,7 +10,7 @@
  * statistics report it. */
 static inline uint64_t catalog_total(cachet_catalog *cat, int counter)
 {
-	cachet_catalog_stats s;
+	cachet_catalog_stats s = CACHET_CATALOG_STATS_INIT;
 	assert_int_equal(cachet_catalog_stats_get(&s, cat), 0);
 	uint64_t v = s.total.counters[counter];
 	cachet_catalog_stats_dispose(&s);

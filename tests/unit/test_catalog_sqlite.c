@@ -50,7 +50,8 @@ static int setup(void **state)
 
 static cachet_cache_key key_of(const char *tag)
 {
-	cachet_cache_key k = {(char *)"proj", (char *)"dev", (char *)"flyte_task-t", (char *)V1,
+	cachet_cache_key k = {CACHET_CACHE_KEY_VERSION,
+			      (char *)"proj", (char *)"dev", (char *)"flyte_task-t", (char *)V1,
 			      (char *)tag};
 	return k;
 }
@@ -68,7 +69,7 @@ static void put_n(cachet_catalog *cat, const char *tag, int64_t n)
 {
 	cachet_cache_key k = key_of(tag);
 	cachet_literal_map *m = NULL;
-	cachet_put_result r;
+	cachet_put_result r = CACHET_PUT_RESULT_INIT;
 	assert_int_equal(cachet_literal_map_new(&m), 0);
 	assert_int_equal(cachet_literal_map_set(m, "n", cachet_literal_new_integer(n)), 0);
 	if (cachet_catalog_put(&r, cat, &k, m, NULL) != 0)
@@ -80,7 +81,7 @@ static void put_n(cachet_catalog *cat, const char *tag, int64_t n)
 static int lookup(cachet_catalog *cat, const char *tag)
 {
 	cachet_cache_key k = key_of(tag);
-	cachet_lookup_result r;
+	cachet_lookup_result r = CACHET_LOOKUP_RESULT_INIT;
 	int rc = cachet_catalog_lookup(&r, cat, &k, NULL);
 	int status = r.status;
 	cachet_lookup_result_dispose(&r);
@@ -261,7 +262,7 @@ static void test_damaged_pages(void **state)
 	int rc = cachet_catalog_open_sqlite(&cat, DB, &o);
 	if (rc == 0) {
 		cachet_cache_key k = key_of("flyte_cached-3");
-		cachet_lookup_result r;
+		cachet_lookup_result r = CACHET_LOOKUP_RESULT_INIT;
 		assert_cachet_error(cachet_catalog_lookup(&r, cat, &k, NULL), CACHET_ECORRUPT,
 				    "cannot read catalog 'catalog.db': database disk image is malformed");
 		assert_int_equal(r.status, CACHET_CACHE_LOOKUP_FAILURE);
@@ -287,7 +288,7 @@ static void test_migration_from_1(void **state)
 {
 	(void)state;
 	cachet_cache_key k = key_of("flyte_cached-a");
-	cachet_reservation r;
+	cachet_reservation r = CACHET_RESERVATION_INIT;
 	cachet_catalog *cat = open_ok(DB, NULL);
 	assert_int_equal(cachet_catalog_reserve(&r, cat, &k, "old", 1000), 0);
 	cachet_reservation_dispose(&r);
@@ -351,10 +352,10 @@ static int check_read_only(const char *path, bool by_option)
 {
 	cachet_catalog_options o = CACHET_CATALOG_OPTIONS_INIT;
 	cachet_catalog *cat = NULL;
-	cachet_put_result p;
-	cachet_reservation res;
+	cachet_put_result p = CACHET_PUT_RESULT_INIT;
+	cachet_reservation res = CACHET_RESERVATION_INIT;
 	cachet_evict_options eo = CACHET_EVICT_OPTIONS_INIT;
-	cachet_evict_result er;
+	cachet_evict_result er = CACHET_EVICT_RESULT_INIT;
 	cachet_cache_key k = key_of("flyte_cached-new");
 	char want[512];
 
@@ -386,7 +387,7 @@ static int check_read_only(const char *path, bool by_option)
 	/* and lookups still work after the failed writes */
 	if (lookup(cat, "flyte_cached-a") != CACHET_CACHE_HIT)
 		return 8;
-	cachet_catalog_stats s;
+	cachet_catalog_stats s = CACHET_CATALOG_STATS_INIT;
 	if (cachet_catalog_stats_get(&s, cat) != 0)
 		return 9;
 	cachet_catalog_stats_dispose(&s);
@@ -465,7 +466,7 @@ static void test_full_disk(void **state)
 	(void)state;
 	cachet_catalog *cat = open_ok(DB, NULL);
 	cachet_literal_map *m = NULL;
-	cachet_put_result p;
+	cachet_put_result p = CACHET_PUT_RESULT_INIT;
 	cachet_cache_key k = key_of("flyte_cached-big");
 	static char big[64 * 1024];
 
@@ -492,7 +493,7 @@ static void test_busy(void **state)
 	(void)state;
 	cachet_catalog_options o = CACHET_CATALOG_OPTIONS_INIT;
 	cachet_catalog *cat;
-	cachet_put_result p;
+	cachet_put_result p = CACHET_PUT_RESULT_INIT;
 	cachet_cache_key k = key_of("flyte_cached-b");
 	sqlite3 *db;
 
@@ -563,9 +564,9 @@ static void test_corrupt_entry(void **state)
 	cachet_store *store;
 	cachet_catalog_options o = CACHET_CATALOG_OPTIONS_INIT;
 	cachet_catalog *cat;
-	cachet_lookup_result r;
+	cachet_lookup_result r = CACHET_LOOKUP_RESULT_INIT;
 	cachet_gc_options go = CACHET_GC_OPTIONS_INIT;
-	cachet_gc_result gr;
+	cachet_gc_result gr = CACHET_GC_RESULT_INIT;
 	char want[256];
 
 	assert_int_equal(cachet_store_backend_memory_new(&sb, "mem://t"), 0);
@@ -599,9 +600,9 @@ static void test_corrupt_input_hashes(void **state)
 	cachet_catalog *cat = open_ok(DB, NULL);
 	cachet_literal_map *in = NULL, *out = NULL;
 	cachet_put_options po = CACHET_PUT_OPTIONS_INIT;
-	cachet_put_result p;
-	cachet_catalog_entries l;
-	cachet_explanation ex;
+	cachet_put_result p = CACHET_PUT_RESULT_INIT;
+	cachet_catalog_entries l = CACHET_CATALOG_ENTRIES_INIT;
+	cachet_explanation ex = CACHET_EXPLANATION_INIT;
 	cachet_cache_key k = key_of("flyte_cached-a");
 
 	assert_int_equal(cachet_literal_map_new(&in), 0);
@@ -642,8 +643,8 @@ static void test_missing_data_read_only(void **state)
 	cachet_store *store;
 	cachet_catalog_options o = CACHET_CATALOG_OPTIONS_INIT;
 	cachet_catalog *cat;
-	cachet_lookup_result r;
-	cachet_put_result p;
+	cachet_lookup_result r = CACHET_LOOKUP_RESULT_INIT;
+	cachet_put_result p = CACHET_PUT_RESULT_INIT;
 	cachet_literal_map *m = NULL;
 	cachet_cache_key k = key_of("flyte_cached-a");
 

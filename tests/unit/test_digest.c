@@ -159,7 +159,7 @@ static void dir_digest_follows_the_documented_framing(void **state)
 
 	assert_int_equal(cachet__dir_digest(out, CACHET_DIGEST_SHA256, NULL, 0), 0);
 	hex_of(hex, out, 32);
-	assert_string_equal(hex, EMPTY_DIR_SHA + strlen("sha256-dir:"));
+	assert_string_equal(hex, &EMPTY_DIR_SHA[strlen("sha256-dir:")]);
 }
 
 static void dir_digest_refuses_paths_that_are_not_plain(void **state)

@@ -504,7 +504,7 @@ static cachet_task *csv_consumer(void)
 static void validation_reports_every_problem(void **state)
 {
 	cachet_workflow *wf = NULL;
-	cachet_problems pr;
+	cachet_problems pr = CACHET_PROBLEMS_INIT;
 	cachet_literal *s = cachet_literal_new_string("x");
 	cachet_task *p = csv_producer(), *c = csv_consumer();
 
@@ -598,7 +598,7 @@ static void validation_reports_every_problem(void **state)
 static void validation_finds_cycles(void **state)
 {
 	cachet_workflow *wf = NULL;
-	cachet_problems pr;
+	cachet_problems pr = CACHET_PROBLEMS_INIT;
 	const char *argv[] = {"true", NULL};
 	cachet_task *t = command_task("t", iface_of(2, "in", "x", T_INT(), "out", "y", T_INT()), argv);
 
@@ -628,7 +628,7 @@ static void validation_finds_cycles(void **state)
 static void valid_workflow_and_getters(void **state)
 {
 	cachet_workflow *wf = NULL;
-	cachet_problems pr;
+	cachet_problems pr = CACHET_PROBLEMS_INIT;
 	cachet_task *p = csv_producer(), *c = csv_consumer();
 	const cachet_binding_info *bi;
 
@@ -744,7 +744,7 @@ static int build_and_validate(void)
 	cachet_workflow *wf = NULL;
 	cachet_task *p = NULL, *c = NULL;
 	cachet_interface *ip = NULL, *ic = NULL;
-	cachet_problems pr = {0};
+	cachet_problems pr = CACHET_PROBLEMS_INIT;
 	cachet_literal_type *lt = NULL;
 	cachet_literal *lit = NULL;
 	const char *argv[] = {"tool", "{{inputs.a}}", "{{outputs.df}}", NULL};

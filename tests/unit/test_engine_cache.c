@@ -82,7 +82,7 @@ static void key_matches_flyte_key(void **state)
 	cachet_workflow *wf = one_cached(5);
 	cachet_run_options o = engine_opts(f);
 	cachet_run *run = NULL;
-	cachet_cache_key k;
+	cachet_cache_key k = CACHET_CACHE_KEY_INIT;
 	cachet_literal_map *in = inputs_of(1, "a", cachet_literal_new_integer(5));
 
 	assert_int_equal(cachet_workflow_set_project(wf, "P", "D"), 0);
@@ -540,8 +540,8 @@ static void records_written_and_listed(void **state)
 	cachet_workflow *wf = one_cached(3), *other = one_cached(4);
 	cachet_run_options o = engine_opts(f);
 	cachet_run *r1 = NULL, *r2 = NULL, *r3 = NULL;
-	cachet_run_record rec;
-	cachet_run_records list;
+	cachet_run_record rec = CACHET_RUN_RECORD_INIT;
+	cachet_run_records list = CACHET_RUN_RECORDS_INIT;
 	char id1[64], id2[64], prefix[16];
 
 	/* before execute, the record says RUNNING */
@@ -651,7 +651,7 @@ static void records_written_and_listed(void **state)
 static void no_runs_yet(void **state)
 {
 	engine_fx *f = *state;
-	cachet_run_records list;
+	cachet_run_records list = CACHET_RUN_RECORDS_INIT;
 	assert_int_equal(cachet_run_records_list(&list, f->home, NULL, 0), 0);
 	assert_int_equal(list.n, 0);
 	cachet_run_records_dispose(&list);

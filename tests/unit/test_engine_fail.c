@@ -59,7 +59,7 @@ static void failure_skips_dependents_only(void **state)
 	/* only d's entry */
 	assert_int_equal(catalog_entries(f), 1);
 	{
-		cachet_run_counts c;
+		cachet_run_counts c = CACHET_RUN_COUNTS_INIT;
 		cachet_run_counts_get(&c, run);
 		assert_int_equal(c.total, 4);
 		assert_int_equal(c.succeeded, 1);
@@ -449,9 +449,10 @@ static void cancel_stops_children_and_caches_nothing(void **state)
 	assert_int_equal(catalog_entries(f), 0);
 	/* the reservation was released: another owner gets it at once */
 	{
-		cachet_reservation r = {0};
+		cachet_reservation r = CACHET_RESERVATION_INIT;
 		const cachet_node_result *na = node_of(run, "a");
-		cachet_cache_key key = {(char *)na->dataset_project, (char *)na->dataset_domain,
+		cachet_cache_key key = {CACHET_CACHE_KEY_VERSION,
+					(char *)na->dataset_project, (char *)na->dataset_domain,
 					(char *)na->dataset_name, (char *)na->dataset_version,
 					(char *)na->tag};
 		assert_int_equal(cachet_catalog_reserve(&r, f->cat, &key, "someone-else", 1000), 0);

@@ -121,7 +121,7 @@ static inline cachet_task *command_task(const char *name, cachet_interface *ifac
 /* How many entries the fixture's catalog holds. */
 static inline size_t catalog_entries(engine_fx *f)
 {
-	cachet_catalog_entries list = {0};
+	cachet_catalog_entries list = CACHET_CATALOG_ENTRIES_INIT;
 	size_t n;
 	assert_int_equal(cachet_catalog_list(&list, f->cat, NULL, 0), 0);
 	n = list.n;

@@ -127,7 +127,7 @@ static cachet_workflow *one_node(const char *node, const char *in, const char *o
  * problems. */
 static void expect_refused_n(engine_fx *f, cachet_workflow *wf, const char *message, size_t n)
 {
-	cachet_problems pr;
+	cachet_problems pr = CACHET_PROBLEMS_INIT;
 	cachet_run_options o = engine_opts(f);
 	cachet_run *run = NULL;
 	char first[1024];
@@ -200,7 +200,7 @@ static void long_names(void **state)
 	engine_fx *f = *state;
 	char name[200], msg[1024];
 	cachet_workflow *wf;
-	cachet_problems pr;
+	cachet_problems pr = CACHET_PROBLEMS_INIT;
 
 	memset(name, 'a', 128);
 	name[128] = '\0';
@@ -276,7 +276,7 @@ static void shared_task_reported_once(void **state)
 	cachet_workflow *wf = NULL;
 	const char *argv[] = {"true", NULL};
 	cachet_task *t = command_task("t", iface_of(1, "out", "a/b", T_INT()), argv);
-	cachet_problems pr;
+	cachet_problems pr = CACHET_PROBLEMS_INIT;
 
 	(void)state;
 	assert_int_equal(cachet_workflow_new(&wf, "shared"), 0);

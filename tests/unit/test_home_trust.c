@@ -331,9 +331,10 @@ static void everything_created_is_private(mode_t umask_value, const char *home)
 	snprintf(path, sizeof path, "%s/catalog.db", home);
 	o.store = store;
 	assert_int_equal(cachet_catalog_open_sqlite(&cat, path, &o), 0);
-	cachet_cache_key k = {(char *)"p", (char *)"d", (char *)"flyte_task-t",
+	cachet_cache_key k = {CACHET_CACHE_KEY_VERSION,
+			      (char *)"p", (char *)"d", (char *)"flyte_task-t",
 			      (char *)"1.0-AAAAAAAA-BBBBBBBB", (char *)"flyte_cached-x"};
-	cachet_reservation r;
+	cachet_reservation r = CACHET_RESERVATION_INIT;
 	assert_int_equal(cachet_catalog_reserve(&r, cat, &k, "me", 0), 0);
 	cachet_reservation_dispose(&r);
 

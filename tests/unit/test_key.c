@@ -710,7 +710,7 @@ static void test_depth_bomb(void **state)
 
 static void test_cache_key(void **state)
 {
-	cachet_cache_key key;
+	cachet_cache_key key = CACHET_CACHE_KEY_INIT;
 	cachet_literal_map *m = map_new();
 	const char *ignore[] = {"3"};
 	cachet_key_options opts = CACHET_KEY_OPTIONS_INIT;
@@ -734,12 +734,14 @@ static void test_cache_key(void **state)
 	cachet_cache_key_dispose(&key);
 	cachet_cache_key_dispose(NULL);
 
-	/* failures leave the key empty */
+	/* failures leave the key empty, its version as it was */
 	memset(&key, 0xff, sizeof(key));
+	key.struct_version = CACHET_CACHE_KEY_VERSION;
 	assert_cachet_error(cachet_cache_key_compute(&key, "p", "d", "t", " ", NULL, m, NULL),
 			    CACHET_EINVALID, "task cannot have an empty cache version");
 	assert_null(key.project);
 	assert_null(key.tag);
+	assert_int_equal(key.struct_version, CACHET_CACHE_KEY_VERSION);
 	assert_cachet_error(cachet_cache_key_compute(&key, NULL, "d", "t", "1", NULL, m, NULL),
 			    CACHET_EINVALID, NULL);
 	assert_cachet_error(cachet_cache_key_compute(&key, "p", NULL, "t", "1", NULL, m, NULL),
@@ -1083,7 +1085,7 @@ static void test_nonfinite_struct_numbers(void **state)
 static void test_out_of_memory(void **state)
 {
 	cachet_literal_map *m = rich_map();
-	cachet_cache_key want, got;
+	cachet_cache_key want = CACHET_CACHE_KEY_INIT, got = CACHET_CACHE_KEY_INIT;
 
 	(void)state;
 	assert_int_equal(cachet_cache_key_compute(&want, "p", "d", "t", "v1", NULL, m, NULL), 0);

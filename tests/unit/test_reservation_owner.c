@@ -38,7 +38,8 @@ static const char MEMORY[] = "memory";
 
 static cachet_cache_key key_of(const char *tag)
 {
-	cachet_cache_key k = {(char *)"proj", (char *)"dev", (char *)"flyte_task-t",
+	cachet_cache_key k = {CACHET_CACHE_KEY_VERSION,
+			      (char *)"proj", (char *)"dev", (char *)"flyte_task-t",
 			      (char *)"1.0-AAAAAAAA-BBBBBBBB", (char *)tag};
 	return k;
 }
@@ -229,7 +230,7 @@ static void foreign_or_garbled_holders_are_never_gone(void **state)
 static cachet_reservation reserve_as(cachet_catalog *cat, const char *owner, const char *holder)
 {
 	cachet_cache_key k = key_of("flyte_cached-k");
-	cachet_reservation r;
+	cachet_reservation r = CACHET_RESERVATION_INIT;
 	cat->holder_pid = getpid();
 	snprintf(cat->holder, sizeof cat->holder, "%s", holder);
 	assert_int_equal(cachet_catalog_reserve(&r, cat, &k, owner, HOUR_MS), 0);
@@ -305,7 +306,7 @@ static void a_killed_holder_is_taken_over_at_once(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		cachet_catalog *cat = open_catalog(SQLITE);
-		cachet_reservation r;
+		cachet_reservation r = CACHET_RESERVATION_INIT;
 		char ok = cachet_catalog_reserve(&r, cat, &k, "run-1/node", HOUR_MS) == 0 &&
 				  r.acquired
 			  ? 'y'
@@ -323,7 +324,7 @@ static void a_killed_holder_is_taken_over_at_once(void **state)
 
 	cachet_catalog *cat = open_catalog(SQLITE);
 	/* while the child lives, its reservation stands */
-	cachet_reservation r;
+	cachet_reservation r = CACHET_RESERVATION_INIT;
 	assert_int_equal(cachet_catalog_reserve(&r, cat, &k, "run-2/node", HOUR_MS), 0);
 	assert_false(r.acquired);
 	assert_string_equal(r.owner_id, "run-1/node");
@@ -332,7 +333,7 @@ static void a_killed_holder_is_taken_over_at_once(void **state)
 	kill_and_reap(pid);
 	/* the waiter gets it on its first try: it never waited */
 	cachet_serialize_options so = CACHET_SERIALIZE_OPTIONS_INIT;
-	cachet_lookup_result res;
+	cachet_lookup_result res = CACHET_LOOKUP_RESULT_INIT;
 	so.owner = "run-2/node";
 	so.heartbeat_ms = HOUR_MS;
 	so.wait_limit_ms = 60000; /* a safety net: failing beats hanging */

@@ -100,7 +100,7 @@ static void test_fixtures_decode(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		bytes b = read_task_fixture(cases[i].file);
 		cachet_task_file t;
-		cachet_cache_key key = {0};
+		cachet_cache_key key = CACHET_CACHE_KEY_INIT;
 
 		/* detected, and told */
 		assert_int_equal(cachet_task_file_decode(&t, b.data, b.len, CACHET_FORMAT_AUTO,
@@ -138,7 +138,7 @@ static void test_key_joins_ignore_lists(void **state)
 	const char *more[] = {"1", "2"};
 	cachet_key_options opts = CACHET_KEY_OPTIONS_INIT;
 	cachet_task_file t;
-	cachet_cache_key key = {0};
+	cachet_cache_key key = CACHET_CACHE_KEY_INIT;
 
 	assert_int_equal(cachet_task_file_decode(&t, b.data, b.len, CACHET_FORMAT_PB,
 						 CACHET_TASK_DETECT),

@@ -200,7 +200,7 @@ static void every_validation_problem_is_collected(void **state)
 			   "  b: {task: t, inputs: {x: '{{a.outputs.y}}'}}\n"
 			   "  c: {task: t}\n";
 	cachet_workflow *wf = (cachet_workflow *)1;
-	cachet_problems problems;
+	cachet_problems problems = CACHET_PROBLEMS_INIT;
 	cachet_workflow_load_options opts = CACHET_WORKFLOW_LOAD_OPTIONS_INIT;
 	opts.problems = &problems;
 

@@ -178,7 +178,10 @@ struct cachet_catalog_backend {
 	 * holder is args->gone_holder: update it to these values; else
 	 * leave it. Then read the row into out (owner_id a new string) and
 	 * its holder into *holder (a new string, NULL when none is
-	 * recorded). *taken: owner holds it now and did not before.
+	 * recorded). *taken: owner holds it now and did not before. out
+	 * arrives cleared, its version set: set its fields, never the
+	 * version, and never clear the whole struct (it is the caller's, of
+	 * the caller's version; see docs/design.md, "Result structs").
 	 */
 	int (*reserve)(cachet_catalog_backend *b, cachet_reservation *out, char **holder,
 		       bool *taken, const cachet_cache_key *key,
@@ -197,7 +200,9 @@ struct cachet_catalog_backend {
 	int (*evict)(cachet_catalog_backend *b, bool *deleted, const int64_t *refs, size_t n,
 		     cachet_evict_reason reason, const char *detail, int64_t now_ms,
 		     const cachet_catalog_batch *batch);
-	/* The last eviction of key's tag; out->found false when none. */
+	/* The last eviction of key's tag; out->found false when none. out
+	 * arrives cleared, its version set: set its fields only, as for
+	 * reserve. */
 	int (*last_eviction)(cachet_catalog_backend *b, cachet_eviction_record *out,
 			     const cachet_cache_key *key);
 	/* Every persisted counter that is not 0. */

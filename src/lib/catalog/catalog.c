@@ -395,6 +395,9 @@ int cachet__check_key(const cachet_cache_key *key)
 {
 	if (key == NULL)
 		return cachet__error(CACHET_EINVALID, "no cache key");
+	int rc = cachet__check_version(key->struct_version, CACHET_CACHE_KEY_VERSION, "cache key");
+	if (rc < 0)
+		return rc;
 	const char *missing = !key->project || !*key->project ? "project"
 			      : !key->domain || !*key->domain ? "domain"
 			      : !key->name || !*key->name	  ? "name"
@@ -621,10 +624,12 @@ static void account(cachet_catalog *cat, const cachet_cache_key *key,
 static int lookup_start(cachet_lookup_result *out, cachet_catalog *cat,
 			const cachet_cache_key *key, const cachet_lookup_options *opts)
 {
-	memset(out, 0, sizeof *out);
+	int rc = CACHET__RESULT_BEGIN(out, CACHET_LOOKUP_RESULT_VERSION, "lookup result");
+	if (rc < 0)
+		return rc;
 	out->status = CACHET_CACHE_LOOKUP_FAILURE;
 	out->reason = CACHET_MISS_CATALOG_ERROR;
-	int rc = cat ? 0 : cachet__error(CACHET_EINVALID, "lookup: no catalog");
+	rc = cat ? 0 : cachet__error(CACHET_EINVALID, "lookup: no catalog");
 	if (rc == 0)
 		rc = cachet__check_key(key);
 	if (rc == 0)
@@ -662,12 +667,12 @@ int cachet__catalog_peek(cachet_lookup_result *out, cachet_catalog *cat,
 
 void cachet_lookup_result_dispose(cachet_lookup_result *res)
 {
-	if (res == NULL)
+	if (res == NULL || !cachet__version_known(res->version, CACHET_LOOKUP_RESULT_VERSION))
 		return;
 	cachet__free(res->message);
 	cachet_literal_map_free(res->outputs);
 	cachet__free(res->artifact_id);
-	memset(res, 0, sizeof *res);
+	CACHET__RESULT_CLEAR(res);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -822,7 +827,9 @@ int cachet_catalog_put(cachet_put_result *out, cachet_catalog *cat, const cachet
 
 	if (out == NULL)
 		return cachet__error(CACHET_EINVALID, "put: no result pointer");
-	memset(out, 0, sizeof *out);
+	rc = CACHET__RESULT_BEGIN(out, CACHET_PUT_RESULT_VERSION, "put result");
+	if (rc < 0)
+		return rc;
 	out->status = CACHET_CACHE_PUT_FAILURE;
 	rc = cat ? 0 : cachet__error(CACHET_EINVALID, "put: no catalog");
 	if (rc == 0)
@@ -852,11 +859,11 @@ int cachet_catalog_put(cachet_put_result *out, cachet_catalog *cat, const cachet
 
 void cachet_put_result_dispose(cachet_put_result *res)
 {
-	if (res == NULL)
+	if (res == NULL || !cachet__version_known(res->version, CACHET_PUT_RESULT_VERSION))
 		return;
 	cachet__free(res->message);
 	cachet__free(res->artifact_id);
-	memset(res, 0, sizeof *res);
+	CACHET__RESULT_CLEAR(res);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -882,7 +889,7 @@ static int reserve_core(cachet_reservation *out, cachet_catalog *cat, const cach
 	int64_t now = cachet__catalog_now(cat);
 	int rc;
 
-	memset(out, 0, sizeof *out);
+	CACHET__RESULT_CLEAR(out);
 	rc = cachet__check_key(key);
 	if (rc < 0)
 		return rc;
@@ -925,7 +932,9 @@ int cachet_catalog_reserve(cachet_reservation *out, cachet_catalog *cat,
 {
 	if (out == NULL || cat == NULL)
 		return cachet__error(CACHET_EINVALID, "reserve: no %s", out ? "catalog" : "result pointer");
-	int rc = reserve_core(out, cat, key, owner, heartbeat_ms);
+	int rc = CACHET__RESULT_BEGIN(out, CACHET_RESERVATION_VERSION, "reservation");
+	if (rc == 0)
+		rc = reserve_core(out, cat, key, owner, heartbeat_ms);
 	if (rc == 0)
 		cachet__catalog_flush_due(cat, false);
 	return rc;
@@ -957,10 +966,10 @@ int cachet_catalog_release(cachet_catalog *cat, const cachet_cache_key *key, con
 
 void cachet_reservation_dispose(cachet_reservation *res)
 {
-	if (res == NULL)
+	if (res == NULL || !cachet__version_known(res->version, CACHET_RESERVATION_VERSION))
 		return;
 	cachet__free(res->owner_id);
-	memset(res, 0, sizeof *res);
+	CACHET__RESULT_CLEAR(res);
 }
 
 int cachet_catalog_get_or_reserve(cachet_lookup_result *out, cachet_catalog *cat,
@@ -987,7 +996,7 @@ int cachet_catalog_get_or_reserve(cachet_lookup_result *out, cachet_catalog *cat
 	int64_t poll = opts->poll_ms > 0 ? opts->poll_ms : 100;
 
 	for (;;) {
-		cachet_reservation res;
+		cachet_reservation res = CACHET_RESERVATION_INIT;
 
 		rc = lookup_core(out, cat, key, lookup, false, &ref);
 		if (rc < 0 || out->status != CACHET_CACHE_MISS)

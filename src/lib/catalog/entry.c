@@ -254,13 +254,12 @@ fail:
 
 void cachet_catalog_entries_dispose(cachet_catalog_entries *list)
 {
-	if (list == NULL)
+	if (list == NULL || !cachet__version_known(list->version, CACHET_CATALOG_ENTRIES_VERSION))
 		return;
 	for (size_t i = 0; i < list->n; i++)
 		cachet__entry_dispose(&list->entries[i]);
 	cachet__free(list->entries);
-	list->entries = NULL;
-	list->n = 0;
+	CACHET__RESULT_CLEAR(list);
 }
 
 typedef struct collect_ctx {
@@ -295,8 +294,8 @@ int cachet_catalog_list(cachet_catalog_entries *out, cachet_catalog *cat,
 
 	if (out == NULL || cat == NULL)
 		return cachet__error(CACHET_EINVALID, "list: no %s", out ? "catalog" : "result pointer");
-	out->entries = NULL;
-	out->n = 0;
+	if ((rc = CACHET__RESULT_BEGIN(out, CACHET_CATALOG_ENTRIES_VERSION, "catalog entries")) < 0)
+		return rc;
 	if (filter && (rc = cachet__check_version(filter->version, CACHET_CATALOG_FILTER_VERSION,
 						  "catalog filter")) < 0)
 		return rc;

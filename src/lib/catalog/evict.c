@@ -97,7 +97,10 @@ int cachet_catalog_evict(cachet_evict_result *out, cachet_catalog *cat,
 
 	if (out == NULL || cat == NULL)
 		return cachet__error(CACHET_EINVALID, "evict: no %s", out ? "catalog" : "result pointer");
-	memset(out, 0, sizeof *out);
+	rc = CACHET__RESULT_BEGIN(out, CACHET_EVICT_RESULT_VERSION, "evict result");
+	if (rc < 0)
+		return rc;
+	out->evicted.version = CACHET_CATALOG_ENTRIES_VERSION;
 	rc = check_options(opts);
 	if (rc < 0)
 		return rc;
@@ -171,10 +174,11 @@ fail:
 
 void cachet_evict_result_dispose(cachet_evict_result *res)
 {
-	if (res == NULL)
+	if (res == NULL || !cachet__version_known(res->version, CACHET_EVICT_RESULT_VERSION))
 		return;
 	cachet_catalog_entries_dispose(&res->evicted);
-	memset(res, 0, sizeof *res);
+	CACHET__RESULT_CLEAR(res);
+	res->evicted.version = CACHET_CATALOG_ENTRIES_VERSION;
 }
 
 int cachet_catalog_last_eviction(cachet_eviction_record *out, cachet_catalog *cat,
@@ -183,8 +187,10 @@ int cachet_catalog_last_eviction(cachet_eviction_record *out, cachet_catalog *ca
 	if (out == NULL || cat == NULL)
 		return cachet__error(CACHET_EINVALID, "last eviction: no %s",
 				     out ? "catalog" : "result pointer");
-	memset(out, 0, sizeof *out);
-	int rc = cachet__check_key(key);
+	int rc = CACHET__RESULT_BEGIN(out, CACHET_EVICTION_RECORD_VERSION, "eviction record");
+	if (rc < 0)
+		return rc;
+	rc = cachet__check_key(key);
 	if (rc == 0)
 		rc = cat->b->last_eviction(cat->b, out, key);
 	if (rc < 0)
@@ -194,9 +200,9 @@ int cachet_catalog_last_eviction(cachet_eviction_record *out, cachet_catalog *ca
 
 void cachet_eviction_record_dispose(cachet_eviction_record *rec)
 {
-	if (rec == NULL)
+	if (rec == NULL || !cachet__version_known(rec->version, CACHET_EVICTION_RECORD_VERSION))
 		return;
 	cachet__free(rec->artifact_id);
 	cachet__free(rec->detail);
-	memset(rec, 0, sizeof *rec);
+	CACHET__RESULT_CLEAR(rec);
 }

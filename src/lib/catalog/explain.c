@@ -149,14 +149,15 @@ int cachet_catalog_explain(cachet_explanation *out, cachet_catalog *cat,
 			   const cachet_cache_key *key, const cachet_literal_map *inputs,
 			   const cachet_explain_options *opts)
 {
-	cachet_lookup_result peek;
+	cachet_lookup_result peek = CACHET_LOOKUP_RESULT_INIT;
 	int rc;
 
 	if (out == NULL || cat == NULL)
 		return cachet__error(CACHET_EINVALID, "explain: no %s",
 				     out ? "catalog" : "result pointer");
-	memset(out, 0, sizeof *out);
-	memset(&peek, 0, sizeof peek);
+	if ((rc = CACHET__RESULT_BEGIN(out, CACHET_EXPLANATION_VERSION, "explanation")) < 0)
+		return rc;
+	out->eviction.version = CACHET_EVICTION_RECORD_VERSION;
 	if (opts && (rc = cachet__check_version(opts->version, CACHET_EXPLAIN_OPTIONS_VERSION,
 						"explain options")) < 0)
 		return rc;
@@ -213,7 +214,7 @@ fail:
 
 void cachet_explanation_dispose(cachet_explanation *ex)
 {
-	if (ex == NULL)
+	if (ex == NULL || !cachet__version_known(ex->version, CACHET_EXPLANATION_VERSION))
 		return;
 	cachet__free(ex->message);
 	cachet__free(ex->tag);
@@ -223,5 +224,6 @@ void cachet_explanation_dispose(cachet_explanation *ex)
 	for (size_t i = 0; i < ex->n_nearest; i++)
 		candidate_dispose(&ex->nearest[i]);
 	cachet__free(ex->nearest);
-	memset(ex, 0, sizeof *ex);
+	CACHET__RESULT_CLEAR(ex);
+	ex->eviction.version = CACHET_EVICTION_RECORD_VERSION;
 }

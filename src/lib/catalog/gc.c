@@ -152,7 +152,8 @@ int cachet_catalog_gc(cachet_gc_result *out, cachet_catalog *cat, const cachet_g
 
 	if (out == NULL || cat == NULL)
 		return cachet__error(CACHET_EINVALID, "gc: no %s", out ? "catalog" : "result pointer");
-	memset(out, 0, sizeof *out);
+	if ((rc = CACHET__RESULT_BEGIN(out, CACHET_GC_RESULT_VERSION, "gc result")) < 0)
+		return rc;
 	if (opts == NULL)
 		return cachet__error(CACHET_EINVALID, "gc: no options");
 	if ((rc = cachet__check_version(opts->version, CACHET_GC_OPTIONS_VERSION,
@@ -223,11 +224,11 @@ done:
 
 void cachet_gc_result_dispose(cachet_gc_result *res)
 {
-	if (res == NULL)
+	if (res == NULL || !cachet__version_known(res->version, CACHET_GC_RESULT_VERSION))
 		return;
 	for (size_t i = 0; i < res->n; i++)
 		cachet__free(res->uris[i]);
 	cachet__free(res->uris);
 	cachet__free(res->sizes);
-	memset(res, 0, sizeof *res);
+	CACHET__RESULT_CLEAR(res);
 }

@@ -6,6 +6,7 @@
 #include "catalog/internal.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/version.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -89,7 +90,8 @@ int cachet_catalog_stats_get(cachet_catalog_stats *out, cachet_catalog *cat)
 
 	if (out == NULL || cat == NULL)
 		return cachet__error(CACHET_EINVALID, "stats: no %s", out ? "catalog" : "result pointer");
-	memset(out, 0, sizeof *out);
+	if ((rc = CACHET__RESULT_BEGIN(out, CACHET_CATALOG_STATS_VERSION, "catalog stats")) < 0)
+		return rc;
 	cachet__catalog_flush_due(cat, true); /* a failure is warned about; go on */
 	rc = cat->b->counters(cat->b, on_counter, &sc);
 	if (rc == 0)
@@ -120,10 +122,10 @@ int cachet_catalog_stats_get(cachet_catalog_stats *out, cachet_catalog *cat)
 
 void cachet_catalog_stats_dispose(cachet_catalog_stats *stats)
 {
-	if (stats == NULL)
+	if (stats == NULL || !cachet__version_known(stats->version, CACHET_CATALOG_STATS_VERSION))
 		return;
 	for (size_t i = 0; i < stats->n_tasks; i++)
 		free_row(&stats->tasks[i]);
 	cachet__free(stats->tasks);
-	memset(stats, 0, sizeof *stats);
+	CACHET__RESULT_CLEAR(stats);
 }

@@ -146,7 +146,7 @@ static int local_path_of(char **out, cachet_task_context *ctx, const cachet_lite
 {
 	const char *uri = cachet_literal_uri(lit), *path, *root;
 	struct stat st;
-	char *dest = NULL, *dir = NULL;
+	char *dest = NULL, *dir = NULL, *canon = NULL;
 	int rc;
 
 	*out = NULL;
@@ -160,11 +160,12 @@ static int local_path_of(char **out, cachet_task_context *ctx, const cachet_lite
 		return *out ? 0 : CACHET_ENOMEM;
 	}
 	root = cachet_store_root(ctx->run->store);
-	if (strncmp(uri, root, strlen(root)) || uri[strlen(root)] != '/')
-		return cachet__error(CACHET_EUNSUPPORTED,
-				     "cannot read '%s' here: only file:// URIs and the run's "
-				     "store '%s' are readable",
-				     uri, root);
+	if ((rc = cachet__store_ref(&canon, root, uri)) <= 0)
+		return rc < 0 ? rc
+			      : cachet__error(CACHET_EUNSUPPORTED,
+					      "cannot read '%s' here: only file:// URIs and the "
+					      "run's store '%s' are readable",
+					      uri, root);
 	if (!(dir = cachet__path_join(ctx->node->node_dir, '/', "in")))
 		return CACHET_ENOMEM;
 	if (cachet__mkdirs(dir, 0700, NULL) < 0) {
@@ -182,11 +183,12 @@ static int local_path_of(char **out, cachet_task_context *ctx, const cachet_lite
 			goto done;
 		}
 	}
-	if ((rc = download(ctx->run->store, uri, dest)) < 0)
+	if ((rc = download(ctx->run->store, canon ? canon : uri, dest)) < 0)
 		goto done;
 	*out = dest;
 	dest = NULL;
 done:
+	cachet__free(canon);
 	cachet__free(dest);
 	cachet__free(dir);
 	return rc;

@@ -128,7 +128,7 @@ static void lookup(cachet_run *run, run_node *n, cachet_literal_map **hit, bool 
 {
 	const cachet_task *task = n->wn->task;
 	cachet_lookup_options lo = CACHET_LOOKUP_OPTIONS_INIT;
-	cachet_lookup_result res;
+	cachet_lookup_result res = CACHET_LOOKUP_RESULT_INIT;
 	bool waited = false;
 
 	*hit = NULL;
@@ -139,7 +139,6 @@ static void lookup(cachet_run *run, run_node *n, cachet_literal_map **hit, bool 
 		char owner[512];
 		cachet_serialize_options so = CACHET_SERIALIZE_OPTIONS_INIT;
 
-		memset(&res, 0, sizeof res);
 		pthread_mutex_lock(&run->catalog_lock);
 		if (task->serializable) {
 			/* wait briefly inside the catalog, then outside its lock,
@@ -456,9 +455,8 @@ static void put(cachet_run *run, run_node *n, const cachet_literal_map *outputs)
 {
 	const cachet_task *task = n->wn->task;
 	cachet_put_options po = CACHET_PUT_OPTIONS_INIT;
-	cachet_put_result pr;
+	cachet_put_result pr = CACHET_PUT_RESULT_INIT;
 
-	memset(&pr, 0, sizeof pr);
 	po.overwrite = run->opts.overwrite_cache;
 	po.task_version = task->task_version;
 	cachet_artifact_source source = {

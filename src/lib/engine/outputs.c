@@ -92,11 +92,15 @@ static void hash_options(cachet_hash_options *ho, const cachet_run *run)
 	ho->digest = run->opts.digest;
 }
 
-static bool in_store(const cachet_run *run, const char *uri)
+/* Whether uri is in the run's store, by the store's spelling of it: 1, 0,
+ * or CACHET_ENOMEM. */
+static int in_store(const cachet_run *run, const char *uri)
 {
-	const char *root = cachet_store_root(run->store);
-	size_t len = strlen(root);
-	return uri && !strncmp(uri, root, len) && uri[len] == '/';
+	char *canon = NULL;
+	int rc = cachet__store_ref(&canon, cachet_store_root(run->store), uri);
+
+	cachet__free(canon);
+	return rc;
 }
 
 /* Offload the data at path (of kind k) for output o into the store. */
@@ -239,7 +243,10 @@ static int from_literal(cachet_literal **lit, cachet_task_context *ctx, task_ctx
 			return rc;
 		return 0;
 	}
-	if (path && !in_store(ctx->run, uri)) {
+	int stored = path ? in_store(ctx->run, uri) : 0;
+	if (stored < 0)
+		return stored;
+	if (path && !stored) {
 		cachet_literal *off = NULL;
 		struct stat st;
 		/* what the literal says it is decides the kind */

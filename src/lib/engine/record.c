@@ -13,6 +13,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/os.h"
+#include "util/version.h"
 #include "util/warning.h"
 
 #include <dirent.h>
@@ -277,7 +278,7 @@ static void node_dispose(cachet_node_result *r)
 
 void cachet_run_record_dispose(cachet_run_record *rec)
 {
-	if (!rec)
+	if (!rec || !cachet__version_known(rec->version, CACHET_RUN_RECORD_VERSION))
 		return;
 	cachet__free(rec->id);
 	cachet__free(rec->workflow);
@@ -291,7 +292,7 @@ void cachet_run_record_dispose(cachet_run_record *rec)
 	for (size_t i = 0; i < rec->n_nodes; i++)
 		node_dispose(&rec->nodes[i]);
 	cachet__free(rec->nodes);
-	memset(rec, 0, sizeof *rec);
+	CACHET__RESULT_CLEAR(rec);
 }
 
 static int parse_record(cachet_run_record *out, const char *path)
@@ -302,7 +303,7 @@ static int parse_record(cachet_run_record *out, const char *path)
 	size_t len = 0;
 	int rc;
 
-	memset(out, 0, sizeof *out);
+	CACHET__RESULT_CLEAR(out);
 	if ((rc = cachet__read_file(&text, &len, path, MAX_RECORD)) < 0)
 		return rc;
 	if (!(o = json_loadb(text, len, 0, &jerr)) || !json_is_object(o)) {
@@ -405,7 +406,8 @@ int cachet_run_record_read(cachet_run_record *out, const char *home, const char 
 
 	if (!out)
 		return cachet__error(CACHET_EINVALID, "cachet_run_record_read: out is NULL");
-	memset(out, 0, sizeof *out);
+	if ((rc = CACHET__RESULT_BEGIN(out, CACHET_RUN_RECORD_VERSION, "run record")) < 0)
+		return rc;
 	if (!valid_id(id))
 		return cachet__error(CACHET_EINVALID, "'%s' is not a run id", id ? id : "");
 	if ((rc = runs_dir(&dir, home)) < 0)
@@ -469,7 +471,8 @@ int cachet_run_records_list(cachet_run_records *out, const char *home, const cha
 
 	if (!out)
 		return cachet__error(CACHET_EINVALID, "cachet_run_records_list: out is NULL");
-	memset(out, 0, sizeof *out);
+	if ((rc = CACHET__RESULT_BEGIN(out, CACHET_RUN_RECORDS_VERSION, "run records")) < 0)
+		return rc;
 	if ((rc = runs_dir(&dir, home)) < 0)
 		return rc;
 	if (!(d = opendir(dir))) {
@@ -479,7 +482,7 @@ int cachet_run_records_list(cachet_run_records *out, const char *home, const cha
 		goto done;
 	}
 	while ((e = readdir(d))) {
-		cachet_run_record rec, *grown;
+		cachet_run_record rec = CACHET_RUN_RECORD_INIT, *grown;
 		struct stat st;
 		if (e->d_name[0] == '.')
 			continue;
@@ -524,11 +527,10 @@ done:
 
 void cachet_run_records_dispose(cachet_run_records *list)
 {
-	if (!list)
+	if (!list || !cachet__version_known(list->version, CACHET_RUN_RECORDS_VERSION))
 		return;
 	for (size_t i = 0; i < list->n; i++)
 		cachet_run_record_dispose(&list->items[i]);
 	cachet__free(list->items);
-	list->items = NULL;
-	list->n = 0;
+	CACHET__RESULT_CLEAR(list);
 }

@@ -232,8 +232,10 @@ static void init_results(cachet_run *run)
 		n->pub.status = CACHET_NODE_PENDING;
 		n->pub.cache_status = CACHET_CACHE_SKIPPED;
 		n->pub.exit_status = INT32_MIN;
+		n->key = (cachet_cache_key)CACHET_CACHE_KEY_INIT;
 		n->res = n->pub;
 	}
+	run->counts.version = CACHET_RUN_COUNTS_VERSION;
 	run->counts.total = run->n_nodes;
 	run->counts.pending = run->n_nodes;
 }
@@ -442,15 +444,20 @@ const cachet_node_result *cachet_run_node_by_name(const cachet_run *run, const c
 	return i == SIZE_MAX ? NULL : &run->nodes[i].pub;
 }
 
-void cachet_run_counts_get(cachet_run_counts *out, const cachet_run *run)
+int cachet_run_counts_get(cachet_run_counts *out, const cachet_run *run)
 {
+	int rc;
+
 	if (!out)
-		return;
-	if (!run) {
-		memset(out, 0, sizeof *out);
-		return;
+		return cachet__error(CACHET_EINVALID, "cachet_run_counts_get: out is NULL");
+	if ((rc = CACHET__RESULT_BEGIN(out, CACHET_RUN_COUNTS_VERSION, "run counts")) < 0)
+		return rc;
+	if (run) {
+		unsigned int version = out->version; /* the caller's, which has every field */
+		*out = run->counts;
+		out->version = version;
 	}
-	*out = run->counts;
+	return 0;
 }
 
 /* The defaults of the run's timers. */

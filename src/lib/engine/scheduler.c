@@ -314,7 +314,7 @@ static int64_t run_timers(cachet_run *run)
 			/* extend at half the heartbeat; under both locks so
 			 * that a release cannot slip between (see node.c) */
 			if (now - n->heartbeat_at_ms >= hb / 2) {
-				cachet_reservation r = {0};
+				cachet_reservation r = CACHET_RESERVATION_INIT;
 				pthread_mutex_lock(&run->catalog_lock);
 				if (cachet_catalog_reserve(&r, run->catalog, &n->key, run->owner,
 							   hb) < 0 ||

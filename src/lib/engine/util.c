@@ -1,8 +1,11 @@
 /*
- * Small helpers of the engine: file:// URIs, string vectors.
+ * Small helpers of the engine: file:// URIs, store references, string
+ * vectors.
  */
 #include "engine/util.h"
 
+#include "cachet/common.h"
+#include "store/uri.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -21,6 +24,15 @@ const char *cachet__file_uri_path(const char *uri)
 bool cachet__key_is(const char *key, const char *name)
 {
 	return cachet_str_len(key) == strlen(name) && strcmp(key ? key : "", name) == 0;
+}
+
+int cachet__store_ref(char **canon, const char *root, const char *uri)
+{
+	int rc = cachet__uri_in_store(canon, root, uri, CACHET__URI_REFERENCE);
+
+	if (rc == CACHET_ENOMEM)
+		return rc;
+	return rc == 0;
 }
 
 int cachet__strv_copy(char ***out, size_t *n, const char *const *src, size_t count)

@@ -13,6 +13,16 @@
 const char *cachet__file_uri_path(const char *uri);
 
 /*
+ * Whether uri names something under root, the store's root, judged by the
+ * store's one canonical spelling (store/uri.h), never as text: so
+ * "file:///s//a" is in the store "file:///s", and "file:///s2/a" and
+ * "file:///s/../a" are not. 1 when it is, with *canon its canonical
+ * spelling (NULL when uri is canonical already); 0 when it is not;
+ * CACHET_ENOMEM.
+ */
+int cachet__store_ref(char **canon, const char *root, const char *uri);
+
+/*
  * Names that become path components (names.c): letters, digits, '_', '-'
  * and '.', not starting with '.', 1 to CACHET__PATH_NAME_MAX bytes. False
  * with *why ("it holds '/'") when name[0..len) breaks the rule. len is

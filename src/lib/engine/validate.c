@@ -12,6 +12,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/version.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -439,10 +440,8 @@ int cachet_workflow_validate(cachet_problems *out, const cachet_workflow *wf)
 	bool *first_of_task;
 	int rc;
 
-	if (out) {
-		out->items = NULL;
-		out->n = 0;
-	}
+	if (out && (rc = CACHET__RESULT_BEGIN(out, CACHET_PROBLEMS_VERSION, "problems")) < 0)
+		return rc;
 	if (!wf)
 		return cachet__error(CACHET_EINVALID, "cachet_workflow_validate: wf is NULL");
 	pc.out = out;
@@ -478,7 +477,7 @@ int cachet_workflow_validate(cachet_problems *out, const cachet_workflow *wf)
 
 void cachet_problems_dispose(cachet_problems *problems)
 {
-	if (!problems)
+	if (!problems || !cachet__version_known(problems->version, CACHET_PROBLEMS_VERSION))
 		return;
 	for (size_t i = 0; i < problems->n; i++) {
 		cachet__free(problems->items[i].where);
@@ -486,6 +485,5 @@ void cachet_problems_dispose(cachet_problems *problems)
 		cachet__free(problems->items[i].message);
 	}
 	cachet__free(problems->items);
-	problems->items = NULL;
-	problems->n = 0;
+	CACHET__RESULT_CLEAR(problems);
 }

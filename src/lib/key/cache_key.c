@@ -148,12 +148,13 @@ int cachet_cache_key_compute(cachet_cache_key *out, const char *project, const c
 			     const cachet_interface *iface, const cachet_literal_map *inputs,
 			     const cachet_key_options *opts)
 {
-	cachet_cache_key k = {NULL, NULL, NULL, NULL, NULL};
+	cachet_cache_key k = CACHET_CACHE_KEY_INIT;
 	int rc;
 
 	if (out == NULL)
 		return cachet__error(CACHET_EINVALID, "cache key: no output");
-	memset(out, 0, sizeof(*out));
+	if ((rc = CACHET__RESULT_BEGIN(out, CACHET_CACHE_KEY_VERSION, "cache key")) < 0)
+		return rc;
 	if (project == NULL || domain == NULL || task_name == NULL)
 		return cachet__error(CACHET_EINVALID, "cache key: no %s",
 				     project == NULL  ? "project"
@@ -176,18 +177,19 @@ int cachet_cache_key_compute(cachet_cache_key *out, const char *project, const c
 		cachet_cache_key_dispose(&k);
 		return rc;
 	}
+	k.struct_version = out->struct_version; /* the caller's, which has every field */
 	*out = k;
 	return 0;
 }
 
 void cachet_cache_key_dispose(cachet_cache_key *key)
 {
-	if (key == NULL)
+	if (key == NULL || !cachet__version_known(key->struct_version, CACHET_CACHE_KEY_VERSION))
 		return;
 	cachet__free(key->project);
 	cachet__free(key->domain);
 	cachet__free(key->name);
 	cachet__free(key->version);
 	cachet__free(key->tag);
-	memset(key, 0, sizeof(*key));
+	CACHET__RESULT_CLEAR(key);
 }

@@ -834,11 +834,12 @@ int cachet_workflow_load_buffer(cachet_workflow **out, const char *data, size_t 
 	int rc;
 
 	*out = NULL;
-	if (opts != NULL && opts->problems != NULL)
-		*opts->problems = (cachet_problems){NULL, 0};
 	if (opts != NULL && (rc = cachet__check_version(opts->version,
 							CACHET_WORKFLOW_LOAD_OPTIONS_VERSION,
 							"workflow load options")) < 0)
+		return rc;
+	if (opts != NULL && opts->problems != NULL &&
+	    (rc = CACHET__RESULT_BEGIN(opts->problems, CACHET_PROBLEMS_VERSION, "problems")) < 0)
 		return rc;
 	if ((rc = cachet__yaml_parse(&ld.tree, data, len, ld.name)) < 0)
 		goto done;

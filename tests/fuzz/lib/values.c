@@ -69,7 +69,7 @@ static void literal_map_key(const void *value)
 {
 	const cachet_literal_map *map = value;
 	uint8_t hash[CACHET_HASH_LEN];
-	cachet_cache_key key;
+	cachet_cache_key key = CACHET_CACHE_KEY_INIT;
 	char *tag = NULL;
 	int rc;
 
