@@ -14,6 +14,7 @@ struct command {
 
 static const struct command commands[] = {
 	{"cache", cmd_cache, "look up, store, list, evict and explain cached outputs"},
+	{"catalog", cmd_catalog, "create, migrate or check a catalog by URL"},
 	{"graph", cmd_graph, "print a workflow file as a Graphviz graph"},
 	{"hash", cmd_hash, "print the content hash of files and directories"},
 	{"key", cmd_key, "compute a task's cache key (dataset id and tag)"},
@@ -30,12 +31,17 @@ static void print_help(FILE *out)
 	fprintf(out, "usage: cachet <command> [options]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\nRun 'cachet <command> --help' for a command's options.\n");
+	fprintf(out, "\nThe cache and run commands take --catalog URL (default: $CACHET_CATALOG,\n"
+		     "else the home's catalog.db) and --store URL (default: $CACHET_STORE,\n"
+		     "else the home's store/).\n"
+		     "Run 'cachet <command> --help' for a command's options.\n");
 }
 
 int main(int argc, char **argv)
 {
 	cachet_set_warning_handler(cli_print_warning, NULL);
+	if (cli_take_backend_options(&argc, argv) != CLI_OK)
+		return CLI_FAIL;
 	if (argc < 2) {
 		print_help(stderr);
 		return CLI_FAIL;

@@ -73,7 +73,7 @@ pg_server_restart() {
 
 pg_server_stop() {
 	if [ -n "${PG_DIR:-}" ] && [ -d "$PG_DIR" ]; then
-		pg_server_down
+		pg_server_down || true # stopped already, maybe by the test
 		rm -rf -- "$PG_DIR"
 	fi
 }

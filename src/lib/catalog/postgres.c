@@ -1043,14 +1043,22 @@ static int migrate_step(pg_backend *pb, int64_t v)
 static int migrate_in_txn(pg_backend *pb, void *ctx)
 {
 	int64_t *ver = ctx;
-	PGresult *r = PQexecParams(pb->conn, cachet__pg_sql_migrate_lock, 0, NULL, NULL, NULL,
-				   NULL, 1);
-	int rc = PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : db_error(pb, r, "migrate");
-	PQclear(r);
-	if (rc == 0)
-		rc = schema_version(pb, ver);
+	int rc = schema_version(pb, ver);
 	if (rc == 0 && *ver < CACHET__PG_SCHEMA)
 		rc = migrate_step(pb, *ver);
+	return rc;
+}
+
+/* Take (lock) or give back the migration lock, a session lock: taken
+ * before the transaction that reads the version, so that its catalog
+ * lookups see what the previous holder created. */
+static int migrate_lock(pg_backend *pb, bool lock)
+{
+	PGresult *r = PQexecParams(pb->conn, lock ? cachet__pg_sql_migrate_lock
+						  : cachet__pg_sql_migrate_unlock,
+				   0, NULL, NULL, NULL, NULL, 1);
+	int rc = PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : db_error(pb, r, "migrate");
+	PQclear(r);
 	return rc;
 }
 
@@ -1069,9 +1077,13 @@ static int setup(pg_backend *pb)
 						"written to migrate it to %d",
 						pb->shown, (long long)ver, CACHET__PG_SCHEMA);
 	/* One transaction per step: a failed step leaves the last one whole. */
+	rc = migrate_lock(pb, true);
+	if (rc < 0)
+		return rc;
 	while (rc == 0 && ver < CACHET__PG_SCHEMA)
 		rc = in_txn(pb, migrate_in_txn, &ver, NULL);
-	return rc;
+	int unlock = connection_lost(pb) ? 0 : migrate_lock(pb, false);
+	return rc < 0 ? rc : unlock;
 }
 
 int cachet__catalog_postgres_new(cachet_catalog_backend **out, const char *conninfo,

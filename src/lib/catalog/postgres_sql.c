@@ -108,7 +108,8 @@ const char cachet__pg_sql_clock[] =
 const char cachet__pg_sql_inspect[] = "SELECT to_regclass('cachet_schema_version') IS NOT NULL";
 const char cachet__pg_sql_version[] = "SELECT coalesce(max(version), 0) FROM cachet_schema_version";
 /* Creation and migration take turns across processes and machines. */
-const char cachet__pg_sql_migrate_lock[] = "SELECT pg_advisory_xact_lock(" LOCK_CLASS ")";
+const char cachet__pg_sql_migrate_lock[] = "SELECT pg_advisory_lock(" LOCK_CLASS ")";
+const char cachet__pg_sql_migrate_unlock[] = "SELECT pg_advisory_unlock(" LOCK_CLASS ")";
 const char cachet__pg_sql_set_version[] =
 	"INSERT INTO cachet_schema_version (version) VALUES ($1)";
 const char cachet__pg_sql_read_only[] =

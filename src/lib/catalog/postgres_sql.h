@@ -44,7 +44,8 @@ extern const char *const cachet__pg_sql[PG_COUNT];
 extern const char cachet__pg_sql_clock[];      /* the server's time, ms */
 extern const char cachet__pg_sql_inspect[];    /* $1: is the version table there */
 extern const char cachet__pg_sql_version[];    /* the schema version */
-extern const char cachet__pg_sql_migrate_lock[];
+extern const char cachet__pg_sql_migrate_lock[];   /* a session lock */
+extern const char cachet__pg_sql_migrate_unlock[];
 extern const char cachet__pg_sql_set_version[]; /* $1: the version reached */
 extern const char cachet__pg_sql_read_only[];   /* a standby, or read-only by default */
 
