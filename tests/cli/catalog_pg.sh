@@ -61,6 +61,23 @@ expect_status 0 "cache stats"
 run metrics --catalog "$PG_URL"
 expect_status 0 "metrics"
 
+# ---- data another machine's store holds: a miss here, the entry kept ----
+awk '{ print } /^      df: dataset\(csv\)$/ && !done { print "    cache: {version: \"1\"}"; done = 1 }' \
+	"$seed" >local.yaml
+foo='.nodes[] | select(.name == "foo")'
+run run local.yaml -i a=4 --home "$PWD/m1" --catalog "$PG_URL" --json
+expect_eq "$(jqr "$foo | .cacheStatus")" CACHE_POPULATED "foo stored in machine 1's own store"
+run run local.yaml -i a=4 --home "$PWD/m2" --catalog "$PG_URL" --json
+expect_status 0 "machine 2 runs without machine 1's store"
+expect_eq "$(jqr "$foo | .status")/$(jqr "$foo | .cacheStatus")" SUCCEEDED/CACHE_POPULATED \
+	"machine 2 computes foo"
+case "$(jqr "$foo | .cacheMessage")" in
+"output 'df': store URI 'file://$PWD/m1/store/"*"is outside the store 'file://$PWD/m2/store': not reachable from this store, entry kept") passed=$((passed + 1)) ;;
+*) fail "the miss's reason: $(jqr "$foo | .cacheMessage")" ;;
+esac
+run run local.yaml -i a=4 --home "$PWD/m1" --catalog "$PG_URL" --json
+expect_eq "$(jqr "$foo | .cacheStatus")" CACHE_HIT "machine 1's entry was kept"
+
 # ---- one key, 16 processes from two homes: exactly one computes ----
 cat >slow.yaml <<YAML
 workflow: slow

@@ -567,6 +567,12 @@ static int lookup_core(cachet_lookup_result *out, cachet_catalog *cat,
 		out->reason = CACHET_MISS_MISSING_DATA;
 		if (peek) {
 			set_message(&out->message, "%s", what);
+		} else if (mc.refused) {
+			/* Outside this handle's store: maybe another machine's
+			 * local store, whose entry is good there. A miss here,
+			 * not an eviction (docs/catalog.md, "Sharing"). */
+			set_message(&out->message, "%s: not reachable from this store, entry kept",
+				    what);
 		} else {
 			cachet_catalog_batch batch;
 			bool deleted = false;
