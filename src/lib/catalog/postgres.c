@@ -625,8 +625,14 @@ static int reserve_in_txn(pg_backend *pb, void *ctx)
 	rc = run(pb, had ? PG_RESERVATION_TAKE : PG_RESERVATION_INSERT, &p, NULL);
 	if (rc == 0)
 		rc = reservation_get(pb, &r, c->key);
-	if (rc == 0 && r == NULL)
-		rc = cachet__error(CACHET_ERROR, "catalog '%s': reservation vanished", pb->shown);
+	if (rc == 0 && r == NULL) {
+		/* Under READ COMMITTED the row another owner held (so that our
+		 * statement left it) may be released before we read it back:
+		 * a conflict, tried again. */
+		rc = cachet__error(CACHET_ELOCKED, "catalog '%s': reservation released meanwhile",
+				   pb->shown);
+		pb->retryable = true;
+	}
 	if (rc < 0) {
 		cachet__free(prior);
 		return rc;
