@@ -77,9 +77,18 @@ static void test_open_errors(void **state)
 	assert_cachet_error(cachet_catalog_open_url(&cat, NULL, NULL), CACHET_EINVALID,
 			    "open catalog: no URL");
 	cachet_catalog_options o = CACHET_CATALOG_OPTIONS_INIT;
-	o.version = 99;
-	assert_int_equal(cachet_catalog_open_url(&cat, "postgres://h/db", &o), CACHET_EINVALID);
-	assert_non_null(strstr(cachet_error_last()->message, "catalog options"));
+	char want[128];
+	o.version = 0;
+	snprintf(want, sizeof want, "unsupported catalog options version 0 (this library knows 1 to %d)",
+		 CACHET_CATALOG_OPTIONS_VERSION);
+	assert_cachet_error(cachet_catalog_open_url(&cat, "postgres://h/db", &o), CACHET_EINVALID,
+			    want);
+	o.version = CACHET_CATALOG_OPTIONS_VERSION + 1;
+	snprintf(want, sizeof want, "unsupported catalog options version %d (this library knows 1 to %d)",
+		 CACHET_CATALOG_OPTIONS_VERSION + 1, CACHET_CATALOG_OPTIONS_VERSION);
+	assert_cachet_error(cachet_catalog_open_postgres(&cat, "host=h", &o), CACHET_EINVALID, want);
+	assert_cachet_error(cachet_catalog_open_postgres(&cat, NULL, NULL), CACHET_EINVALID,
+			    "open catalog: no connection string");
 }
 
 /* A server that is not there: EIO at once, saying so, without the password. */
