@@ -78,7 +78,9 @@ int cmd_catalog(int argc, char **argv)
 	/* Opening read-write creates or migrates; read-only refuses a schema
 	 * that is missing or not this cachet's, and changes nothing. */
 	opts.read_only = check;
-	if (cachet_catalog_open_url(&cat, url, &opts) < 0 || (check && read_all(cat) < 0)) {
+	int opened = path ? cachet_catalog_open_sqlite(&cat, path, &opts)
+			  : cachet_catalog_open_url(&cat, url, &opts);
+	if (opened < 0 || (check && read_all(cat) < 0)) {
 		cli_lib_error(NULL);
 		goto done;
 	}

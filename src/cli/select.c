@@ -100,7 +100,9 @@ int cli_catalog_open(cachet_catalog **out, const char *home, const cachet_catalo
 	*out = NULL;
 	if (url == NULL && cachet_home_catalog_path(&path, home) < 0)
 		return cli_lib_error(NULL);
-	if (cachet_catalog_open_url(out, url ? url : path, opts) < 0)
+	int opened = url ? cachet_catalog_open_url(out, url, opts)
+			 : cachet_catalog_open_sqlite(out, path, opts);
+	if (opened < 0)
 		rc = cli_lib_error(NULL); /* the library's messages show no password */
 	cachet_free(path);
 	return rc;
