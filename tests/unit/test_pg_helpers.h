@@ -11,15 +11,20 @@
 /* Run sql (several statements may be given) on the server conninfo names. */
 static inline void pg_test_exec(const char *conninfo, const char *sql)
 {
+	char why[512] = "";
 	PGconn *c = PQconnectdb(conninfo);
-	if (PQstatus(c) != CONNECTION_OK)
-		fail_msg("cannot connect to the test server: %s", PQerrorMessage(c));
-	PGresult *r = PQexec(c, sql);
-	ExecStatusType s = PQresultStatus(r);
-	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
-		fail_msg("%s: %s", sql, PQerrorMessage(c));
-	PQclear(r);
-	PQfinish(c);
+	if (PQstatus(c) != CONNECTION_OK) {
+		snprintf(why, sizeof why, "cannot connect to the test server: %s", PQerrorMessage(c));
+	} else {
+		PGresult *r = PQexec(c, sql);
+		ExecStatusType s = PQresultStatus(r);
+		if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+			snprintf(why, sizeof why, "%s: %s", sql, PQerrorMessage(c));
+		PQclear(r);
+	}
+	PQfinish(c); /* before failing: fail_msg does not come back */
+	if (why[0])
+		fail_msg("%s", why);
 }
 
 /* Drop every table of the catalog: the next open starts empty. */
