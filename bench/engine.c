@@ -16,6 +16,11 @@
  * few repetitions.
  *
  *   bench_engine [--small]     (--small: 100 nodes, 10 MiB; checks it runs)
+ *
+ * With CACHET_BENCH_CATALOG set, the warm runs use the catalog that URL
+ * names (cachet_run_options.catalog_url), e.g. an empty PostgreSQL
+ * database: tests/lib/pg-server.sh run sh -c \
+ *   'CACHET_BENCH_CATALOG=$CACHET_TEST_PG build/release/bench/bench_engine'
  */
 #include "cachet.h"
 #include "engine/util.h"
@@ -189,6 +194,7 @@ static void warm(const char *shape, cachet_workflow *wf, size_t n)
 	size_t hits = 0;
 
 	o.home = home;
+	o.catalog_url = getenv("CACHET_BENCH_CATALOG");
 	cold = timed_run(wf, &o, CACHET_CACHE_POPULATED, NULL);
 	for (int r = 0; r < 5; r++) {
 		double t = timed_run(wf, &o, CACHET_CACHE_HIT, &hits);

@@ -19,12 +19,14 @@ packages=(
 	zlib1g-dev       # -lz, which sqlite3.pc asks of static links
 	libxxhash-dev    # the optional fast xxh128 digest
 	libyaml-dev      # workflow files
+	libpq-dev        # the PostgreSQL catalog backend
 	libcmocka-dev    # unit test framework
 	openssl          # bench/: `openssl dgst` as the yardstick for hashing
 	valgrind         # leak checks of the CLI in scripts/run-tests.sh
 	jq               # CLI tests read cachet's JSON output
 	xxhash           # xxhsum: CLI tests check xxh128 digests against it
 	sqlite3          # CLI tests edit a catalog behind cachet's back
+	postgresql       # tests start a PostgreSQL 15 server for the catalog
 	clang            # make fuzz: the fuzz targets are built with clang
 	libclang-rt-14-dev # make fuzz: libFuzzer and clang's sanitizer runtimes
 )

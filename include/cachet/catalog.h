@@ -156,13 +156,45 @@ CACHET_EXTERN int cachet_catalog_open_sqlite(cachet_catalog **out, const char *p
 CACHET_EXTERN int cachet_catalog_open_memory(cachet_catalog **out,
 					     const cachet_catalog_options *opts);
 
+/*
+ * Open the PostgreSQL catalog conninfo names: a libpq URI
+ * ("postgres://user@host:5432/db?sslmode=require") or key=value string
+ * ("host=db.example dbname=cachet"), so that PGHOST, PGPASSFILE,
+ * service files and the rest work as libpq users expect. One connection
+ * for the handle, opened now and again by the next call after it broke.
+ * An empty database gets the schema; an older one is migrated forward;
+ * a newer one is refused (CACHET_EUNSUPPORTED). A server that cannot be
+ * reached is CACHET_EIO. Messages show conninfo without its password.
+ * See docs/catalog.md. opts may be NULL.
+ */
+CACHET_EXTERN int cachet_catalog_open_postgres(cachet_catalog **out, const char *conninfo,
+					       const cachet_catalog_options *opts);
+
+/*
+ * Open the catalog url names: "sqlite:///path/catalog.db" or a plain
+ * path (cachet_catalog_open_sqlite), "postgres://...",
+ * "postgresql://..." or a libpq "key=value" string
+ * (cachet_catalog_open_postgres). Another scheme is CACHET_EINVALID.
+ */
+CACHET_EXTERN int cachet_catalog_open_url(cachet_catalog **out, const char *url,
+					  const cachet_catalog_options *opts);
+
+/*
+ * url as it may be shown: a password in the user info, in a "password="
+ * parameter or a "password=" key replaced by "***"
+ * ("postgres://u:secret@h/db" -> "postgres://u:***@h/db"). *out is a new
+ * string (cachet_free).
+ */
+CACHET_EXTERN int cachet_catalog_url_redact(char **out, const char *url);
+
 /* Write pending hit bookkeeping now. */
 CACHET_EXTERN int cachet_catalog_flush(cachet_catalog *cat);
 
 /* Flush (errors go to the warning handler) and close. NULL is a no-op. */
 CACHET_EXTERN void cachet_catalog_free(cachet_catalog *cat);
 
-/* "sqlite", "memory", or the name another backend gives itself. */
+/* "sqlite", "postgresql", "memory", or the name another backend gives
+ * itself. */
 CACHET_EXTERN const char *cachet_catalog_backend_name(const cachet_catalog *cat);
 
 /* ---------------------------------------------------------------------- */

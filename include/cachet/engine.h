@@ -558,12 +558,17 @@ typedef struct cachet_run_options {
 	/* Keep the local copy of offloaded outputs in the node directory
 	 * (they are deleted once the store holds them, by default). */
 	bool keep_local_outputs;
+	/* Since version 2: when catalog is NULL, the catalog to open by URL
+	 * (as cachet_catalog_open_url: "sqlite:///path", a path,
+	 * "postgres://...", libpq's "key=value"), with the run's store; NULL:
+	 * the home's SQLite catalog. Read by cachet_run_new, not kept. */
+	const char *catalog_url;
 } cachet_run_options;
 
-#define CACHET_RUN_OPTIONS_VERSION 1
+#define CACHET_RUN_OPTIONS_VERSION 2
 #define CACHET_RUN_OPTIONS_INIT                                                       \
 	{CACHET_RUN_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, false, false,          \
-	 CACHET_DIGEST_SHA256, NULL, NULL, 0, 0, 0, false}
+	 CACHET_DIGEST_SHA256, NULL, NULL, 0, 0, 0, false, NULL}
 
 /*
  * Prepare a run of wf with inputs (copied; NULL: none): validate the

@@ -32,6 +32,26 @@ int cmd_run(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
 int cmd_store(int argc, char **argv);
 
+int cmd_catalog(int argc, char **argv);
+
+/* ---- select.c: which catalog and store a command uses ---- */
+
+/* Take `--catalog URL` and `--store URL` (or --x=URL) out of argv (up to
+ * a "--"), for every command. Prints the error and returns CLI_FAIL when
+ * one has no URL. */
+int cli_take_backend_options(int *argc, char **argv);
+/* The catalog URL: --catalog, else $CACHET_CATALOG; NULL: the home's
+ * SQLite catalog. */
+const char *cli_catalog_url(void);
+/* The store URL: --store, else $CACHET_STORE; NULL: the home's store/. */
+const char *cli_store_url(void);
+/* Open that store: file:///path or an absolute path, else the home's
+ * (home: a resolved home). Prints the error and returns CLI_FAIL. */
+int cli_store_open(cachet_store **out, const char *home);
+/* Open that catalog (for home, a resolved home). Prints the error and
+ * returns CLI_FAIL. */
+int cli_catalog_open(cachet_catalog **out, const char *home, const cachet_catalog_options *opts);
+
 /* strerror, safe in threads: the text for err in a per-thread buffer,
  * valid until the next call on this thread. */
 const char *cli_strerror(int err);

@@ -1,6 +1,7 @@
 /*
  * cachet cache: the catalog of cached task outputs. Dispatches to one
- * subcommand; opens the catalog of the cachet home for them.
+ * subcommand; opens the catalog (--catalog, $CACHET_CATALOG, else the
+ * home's) for them.
  */
 #include "cmd_cache.h"
 #include "dispatch.h"
@@ -73,7 +74,8 @@ int cache_open(struct cache_ctx *ctx, const char *home, enum cache_access access
 		cli_lib_error(NULL);
 		goto done;
 	}
-	if (access != CACHE_WRITE && stat(path, &st) < 0 && errno == ENOENT) {
+	if (cli_catalog_url() == NULL && access != CACHE_WRITE && stat(path, &st) < 0 &&
+	    errno == ENOENT) {
 		/* Nothing was ever cached here: answer as an empty catalog
 		 * rather than create a home for a question. */
 		if (cachet_catalog_open_memory(&ctx->cat, NULL) < 0)
@@ -82,19 +84,13 @@ int cache_open(struct cache_ctx *ctx, const char *home, enum cache_access access
 			rc = CLI_OK;
 		goto done;
 	}
-	if (access != CACHE_READ && cachet_store_open_home(&ctx->store, ctx->home) < 0) {
-		cli_lib_error(NULL);
+	if (access != CACHE_READ && cli_store_open(&ctx->store, ctx->home) != CLI_OK)
 		goto done;
-	}
 	opts.store = ctx->store;
 	opts.read_only = access != CACHE_WRITE;
 	/* One command is one short process: write its counts when it ends
 	 * (cachet_catalog_free flushes), not on a timer. */
-	if (cachet_catalog_open_sqlite(&ctx->cat, path, &opts) < 0) {
-		cli_lib_error(NULL);
-		goto done;
-	}
-	rc = CLI_OK;
+	rc = cli_catalog_open(&ctx->cat, ctx->home, &opts);
 done:
 	cachet_free(path);
 	return rc;

@@ -182,6 +182,8 @@ int cmd_run(int argc, char **argv)
 	cachet_workflow *wf = NULL;
 	cachet_literal_map *inputs = NULL;
 	cachet_run *run = NULL;
+	cachet_store *store = NULL;
+	cachet_catalog *cat = NULL;
 	live_view *view = NULL;
 	char *home = NULL, *id = NULL;
 	struct sigaction act, old_int, old_term;
@@ -206,6 +208,20 @@ int cmd_run(int argc, char **argv)
 	opts.jobs = a.jobs;
 	opts.overwrite_cache = a.overwrite;
 	opts.no_cache = a.no_cache;
+	/* A catalog or a store by URL is opened here and lent to the run;
+	 * without one the run opens the home's. */
+	if (cli_catalog_url() || cli_store_url()) {
+		if ((rc = cli_store_open(&store, home)) != CLI_OK)
+			goto done;
+		opts.store = store;
+	}
+	if (cli_catalog_url() && !a.no_cache) {
+		cachet_catalog_options co = CACHET_CATALOG_OPTIONS_INIT;
+		co.store = store;
+		if ((rc = cli_catalog_open(&cat, home, &co)) != CLI_OK)
+			goto done;
+		opts.catalog = cat;
+	}
 	if ((view = live_view_new(cachet_workflow_name(wf))) != NULL) {
 		opts.on_event = live_view_event;
 		opts.event_payload = view;
@@ -257,6 +273,8 @@ done:
 	}
 	live_view_free(view);
 	cachet_run_free(run);
+	cachet_catalog_free(cat); /* after the run, which used it */
+	cachet_store_free(store);
 	cachet_literal_map_free(inputs);
 	cachet_workflow_free(wf);
 	cachet_free(home);

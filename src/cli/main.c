@@ -9,6 +9,7 @@
 
 static const struct cli_command commands[] = {
 	{"cache", cmd_cache, "look up, store, list, evict and explain cached outputs"},
+	{"catalog", cmd_catalog, "create, migrate or check a catalog by URL"},
 	{"graph", cmd_graph, "print a workflow file as a Graphviz graph"},
 	{"hash", cmd_hash, "print the content hash of files and directories"},
 	{"key", cmd_key, "compute a task's cache key (dataset id and tag)"},
@@ -33,7 +34,10 @@ static int check_max_input(void)
 
 static const struct cli_command_table table = {
 	.header = "usage: cachet <command> [options]\n\ncommands:\n",
-	.footer = "\nRun 'cachet <command> --help' for a command's options.\n",
+	.footer = "\nThe cache and run commands take --catalog URL (default: $CACHET_CATALOG,\n"
+		  "else the home's catalog.db) and --store URL (default: $CACHET_STORE,\n"
+		  "else the home's store/).\n"
+		  "Run 'cachet <command> --help' for a command's options.\n",
 	.name_width = 10,
 	.commands = commands,
 	.n_commands = sizeof commands / sizeof commands[0],
@@ -43,6 +47,8 @@ static const struct cli_command_table table = {
 int main(int argc, char **argv)
 {
 	cachet_set_warning_handler(cli_print_warning, NULL);
+	if (cli_take_backend_options(&argc, argv) != CLI_OK)
+		return CLI_FAIL;
 	if (argc >= 2 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0)) {
 		printf("cachet %s\n", cachet_version());
 		return CLI_OK;

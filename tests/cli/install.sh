@@ -64,7 +64,7 @@ library_file() {
 owner() {
 	local f
 	for f in "$1" "${1#/usr}" "/usr$1"; do
-		dpkg-query -S "$f" 2>/dev/null | sed 's/:[^ ]*: .*//; s/, /\n/g' && return
+		dpkg-query -S "$f" 2>/dev/null | sed 's/\(:[^ ]*\)\?: .*//; s/, /\n/g' && return
 	done
 	true
 }

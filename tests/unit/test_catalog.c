@@ -1,6 +1,7 @@
 /*
  * The catalog's operations, one generic suite run against every backend
- * (SQLite and memory): lookup (hit, miss, expiry, interface check, missing
+ * (SQLite, memory, and PostgreSQL when CACHET_TEST_PG names a server's
+ * conninfo: ctest's test_catalog_pg starts one and runs this binary): lookup (hit, miss, expiry, interface check, missing
  * data), put (overwrite, missing objects, the interface), reservations,
  * cache serialization in one process, listing (inputs recorded or not),
  * filters by cache version, eviction (least recently used across a cache
@@ -16,6 +17,7 @@
  */
 #include "test_helpers.h"
 #include "test_catalog_helpers.h"
+#include "test_pg_helpers.h"
 
 #include "cachet/catalog.h"
 #include "cachet/codec.h"
@@ -37,6 +39,7 @@ typedef struct fixture {
 
 static const char SQLITE[] = "sqlite";
 static const char MEMORY[] = "memory";
+static const char POSTGRES[] = "postgresql";
 
 #define ROOT "mem://t"
 
@@ -52,16 +55,24 @@ static int64_t real_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Open the fixture's backend with o into *cat. */
+static void open_with(const fixture *f, cachet_catalog **cat, const cachet_catalog_options *o)
+{
+	if (f->backend == SQLITE)
+		assert_int_equal(cachet_catalog_open_sqlite(cat, "catalog.db", o), 0);
+	else if (f->backend == POSTGRES)
+		assert_int_equal(cachet_catalog_open_postgres(cat, getenv("CACHET_TEST_PG"), o), 0);
+	else
+		assert_int_equal(cachet_catalog_open_memory(cat, o), 0);
+}
+
 static void open_catalog(fixture *f)
 {
 	cachet_catalog_options o = CACHET_CATALOG_OPTIONS_INIT;
 	o.store = f->store;
 	o.clock = fake_clock;
 	o.clock_payload = f;
-	if (f->backend == SQLITE)
-		assert_int_equal(cachet_catalog_open_sqlite(&f->cat, "catalog.db", &o), 0);
-	else
-		assert_int_equal(cachet_catalog_open_memory(&f->cat, &o), 0);
+	open_with(f, &f->cat, &o);
 }
 
 static int setup(void **state)
@@ -74,6 +85,8 @@ static int setup(void **state)
 	unlink("catalog.db");
 	unlink("catalog.db-wal");
 	unlink("catalog.db-shm");
+	if (f->backend == POSTGRES)
+		pg_test_reset(getenv("CACHET_TEST_PG"));
 	assert_int_equal(cachet_store_backend_memory_new(&sb, ROOT), 0);
 	assert_int_equal(cachet_store_new(&f->store, sb), 0);
 	open_catalog(f);
@@ -1784,16 +1797,14 @@ static void test_store_failure(void **state)
 	broken->list = unused_list;
 	assert_int_equal(cachet_store_new(&bad, broken), 0);
 	o.store = bad;
-	if (f->backend == SQLITE) {
-		assert_int_equal(cachet_catalog_open_sqlite(&cat, "catalog.db", &o), 0);
+	open_with(f, &cat, &o);
+	if (f->backend != MEMORY) {
 		assert_cachet_error(cachet_catalog_lookup(&r, cat, &k, NULL), CACHET_EIO,
 				    "cannot stat 'mem://t/x/df.csv': Input/output error");
 		assert_int_equal(r.status, CACHET_CACHE_LOOKUP_FAILURE);
 		assert_int_equal(r.reason, CACHET_MISS_CATALOG_ERROR);
 		assert_string_equal(r.message, "cannot stat 'mem://t/x/df.csv': Input/output error");
 		cachet_lookup_result_dispose(&r);
-	} else {
-		assert_int_equal(cachet_catalog_open_memory(&cat, &o), 0);
 	}
 	assert_cachet_error(cachet_catalog_put(&p, cat, &k, m, NULL), CACHET_EIO,
 			    "cannot stat 'mem://t/x/df.csv': Input/output error");
@@ -1841,7 +1852,11 @@ int main(void)
 {
 	const struct CMUnitTest sqlite_tests[] = {TESTS(SQLITE)};
 	const struct CMUnitTest memory_tests[] = {TESTS(MEMORY)};
+	const struct CMUnitTest postgres_tests[] = {TESTS(POSTGRES)};
 	int failed = cmocka_run_group_tests_name("catalog (sqlite)", sqlite_tests, NULL, NULL);
 	failed += cmocka_run_group_tests_name("catalog (memory)", memory_tests, NULL, NULL);
+	if (getenv("CACHET_TEST_PG"))
+		failed += cmocka_run_group_tests_name("catalog (postgresql)", postgres_tests, NULL,
+						      NULL);
 	return failed;
 }

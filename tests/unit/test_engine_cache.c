@@ -75,6 +75,47 @@ static void overwrite_and_no_cache(void **state)
 	cachet_workflow_free(wf);
 }
 
+/* catalog_url: the run opens that catalog, not the home's; a bad one
+ * stops the run before it starts, and a version-1 struct still runs. */
+static void catalog_by_url(void **state)
+{
+	engine_fx *f = *state;
+	cachet_workflow *wf = one_cached(5);
+	cachet_run_options o = engine_opts(f);
+	cachet_run *run = NULL;
+	char url[PATH_MAX + 32], path[PATH_MAX + 32];
+	struct stat st;
+
+	o.catalog = NULL;
+	snprintf(url, sizeof url, "sqlite://%s/elsewhere.db", f->home);
+	o.catalog_url = url;
+	assert_int_equal(run_wf(&run, wf, NULL, &o), 0);
+	assert_int_equal(node_of(run, "x")->cache_status, CACHET_CACHE_POPULATED);
+	cachet_run_free(run);
+	assert_int_equal(run_wf(&run, wf, NULL, &o), 0);
+	assert_int_equal(node_of(run, "x")->cache_status, CACHET_CACHE_HIT);
+	cachet_run_free(run);
+	snprintf(path, sizeof path, "%s/elsewhere.db", f->home);
+	assert_int_equal(stat(path, &st), 0);
+	snprintf(path, sizeof path, "%s/catalog.db", f->home);
+	assert_int_equal(stat(path, &st), -1); /* not the home's */
+
+	o.catalog_url = "s3://bucket/catalog";
+	assert_cachet_error(cachet_run_new(&run, wf, NULL, &o), CACHET_EINVALID,
+			    "catalog URL 's3://bucket/catalog': unknown scheme 's3' (sqlite, "
+			    "postgres, postgresql)");
+	assert_null(run);
+
+	/* a version-1 caller's struct ends before catalog_url: the home's */
+	o.catalog_url = (const char *)1; /* would crash if it were read */
+	o.version = 1;
+	assert_int_equal(run_wf(&run, wf, NULL, &o), 0);
+	assert_int_equal(node_of(run, "x")->cache_status, CACHET_CACHE_POPULATED);
+	cachet_run_free(run);
+	assert_int_equal(stat(path, &st), 0);
+	cachet_workflow_free(wf);
+}
+
 static void key_matches_flyte_key(void **state)
 {
 	/* the node's key is cachet_cache_key_compute over its inputs */
@@ -662,6 +703,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, engine_setup, engine_teardown)
 	const struct CMUnitTest tests[] = {
 		T(overwrite_and_no_cache),
+		T(catalog_by_url),
 		T(key_matches_flyte_key),
 		T(serializable_twins_compute_once),
 		T(hash_method_none_keys_by_uri),

@@ -27,10 +27,21 @@ bool cachet__dataset_version_split(cachet__version_parts *out, const char *versi
  * cache_version). */
 bool cachet__dataset_version_has_cache_version(const char *version, const char *cache_version);
 
+/* ---- names.c: stored names back to their numbers ---- */
+
+/* The counter a stored name names; -1 for one this cachet does not know
+ * (a newer cachet's). */
+int cachet__counter_of(const char *name);
+/* The eviction reason a stored name names; CACHET_EVICT_NONE if unknown. */
+int cachet__evict_reason_of(const char *name);
+
 /* cachet's own backends. */
 int cachet__catalog_sqlite_new(cachet_catalog_backend **out, const char *path, bool read_only,
 			       unsigned int busy_timeout_ms);
 int cachet__catalog_memory_new(cachet_catalog_backend **out);
+/* conninfo: a libpq URI or key=value string. */
+int cachet__catalog_postgres_new(cachet_catalog_backend **out, const char *conninfo,
+				 bool read_only);
 
 /* For tests: let the SQLite database grow to at most `pages` pages, so
  * that the next write needing more fails as on a full disk. */

@@ -484,6 +484,13 @@ static int check_uri(void *ctx, const char *name, char **uri)
 	return mc->uri ? 1 : CACHET_ENOMEM;
 }
 
+/* Whether other machines may use cat too: any backend but cachet's
+ * machine-local ones. */
+static bool catalog_shared(const cachet_catalog *cat)
+{
+	return strcmp(cat->b->name, "sqlite") != 0 && strcmp(cat->b->name, "memory") != 0;
+}
+
 /*
  * The lookup without counting: fills out (status, reason, message,
  * outputs). peek: change nothing (a missing output is reported, not
@@ -572,6 +579,13 @@ static int lookup_core(cachet_lookup_result *out, cachet_catalog *cat,
 		out->reason = CACHET_MISS_MISSING_DATA;
 		if (peek) {
 			set_message(&out->message, "%s", what);
+		} else if (mc.refused && catalog_shared(cat)) {
+			/* Outside this handle's store, in a catalog machines
+			 * share: maybe another machine's local store, whose
+			 * entry is good there. A miss here, not an eviction
+			 * (docs/catalog.md, "Sharing a catalog"). */
+			set_message(&out->message, "%s: not reachable from this store, entry kept",
+				    what);
 		} else {
 			cachet_catalog_batch batch;
 			bool deleted = false;

@@ -1,7 +1,9 @@
 /* Names of the catalog's statuses, reasons and counters. The counter and
  * eviction names are stored in catalog files and make metric names: never
  * change one. */
-#include "cachet/catalog.h"
+#include "catalog/backend.h"
+
+#include <string.h>
 
 const char *cachet_cache_status_name(int status)
 {
@@ -79,4 +81,20 @@ int cachet_counter_for_eviction(int reason)
 	case CACHET_EVICT_MISSING_DATA: return CACHET_COUNTER_EVICTED_MISSING_DATA;
 	default: return -1;
 	}
+}
+
+int cachet__counter_of(const char *name)
+{
+	for (int c = 0; c < CACHET_COUNTER_COUNT; c++)
+		if (strcmp(name, cachet_counter_name(c)) == 0)
+			return c;
+	return -1;
+}
+
+int cachet__evict_reason_of(const char *name)
+{
+	for (int r = 1; r < CACHET_EVICT_REASON_COUNT; r++)
+		if (strcmp(name, cachet_evict_reason_name(r)) == 0)
+			return r;
+	return CACHET_EVICT_NONE;
 }

@@ -903,14 +903,6 @@ static int sq_evict(cachet_catalog_backend *b, bool *deleted, const int64_t *ref
 	return finish(sb, rc);
 }
 
-static int reason_of(const char *name)
-{
-	for (int r = 1; r < CACHET_EVICT_REASON_COUNT; r++)
-		if (strcmp(name, cachet_evict_reason_name(r)) == 0)
-			return r;
-	return CACHET_EVICT_NONE;
-}
-
 static int sq_last_eviction(cachet_catalog_backend *b, cachet_eviction_record *out,
 			    const cachet_cache_key *key)
 {
@@ -924,7 +916,7 @@ static int sq_last_eviction(cachet_catalog_backend *b, cachet_eviction_record *o
 	if (rc == SQLITE_ROW) {
 		out->found = true;
 		out->artifact_id = cachet__strdup(col_text(st, 0));
-		out->reason = reason_of(col_text(st, 1));
+		out->reason = cachet__evict_reason_of(col_text(st, 1));
 		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
 			out->detail = cachet__strdup(col_text(st, 2));
 		out->at_ms = sqlite3_column_int64(st, 3);
@@ -941,14 +933,6 @@ static int sq_last_eviction(cachet_catalog_backend *b, cachet_eviction_record *o
 /* ---------------------------------------------------------------------- */
 /* Statistics and GC                                                      */
 
-static int counter_of(const char *name)
-{
-	for (int c = 0; c < CACHET_COUNTER_COUNT; c++)
-		if (strcmp(name, cachet_counter_name(c)) == 0)
-			return c;
-	return -1;
-}
-
 typedef struct counter_walk {
 	cachet_catalog_counter_fn fn;
 	void *ctx;
@@ -957,7 +941,7 @@ typedef struct counter_walk {
 static int counter_row(sqlite3_stmt *st, void *payload)
 {
 	const counter_walk *w = payload;
-	int c = counter_of(col_text(st, 3));
+	int c = cachet__counter_of(col_text(st, 3));
 	if (c < 0)
 		return 0; /* a counter of a newer cachet: not ours to show */
 	return w->fn(w->ctx, col_text(st, 0), col_text(st, 1), col_text(st, 2), c,

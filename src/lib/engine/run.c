@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -163,9 +164,12 @@ static int open_backends(cachet_run *run)
 	} else if (!run->opts.no_cache) {
 		cachet_catalog_options co = CACHET_CATALOG_OPTIONS_INIT;
 		co.store = run->store;
-		if ((rc = cachet_home_catalog_path(&path, run->home)) < 0)
+		if (run->opts.catalog_url == NULL &&
+		    (rc = cachet_home_catalog_path(&path, run->home)) < 0)
 			return rc;
-		rc = cachet_catalog_open_sqlite(&run->catalog, path, &co);
+		rc = run->opts.catalog_url
+			     ? cachet_catalog_open_url(&run->catalog, run->opts.catalog_url, &co)
+			     : cachet_catalog_open_sqlite(&run->catalog, path, &co);
 		cachet__free(path);
 		if (rc < 0)
 			return rc;
@@ -262,7 +266,11 @@ int cachet_run_new(cachet_run **out, cachet_workflow *wf, const cachet_literal_m
 	if (!(run = cachet__calloc(1, sizeof *run)))
 		return CACHET_ENOMEM;
 	run->wf = wf;
-	run->opts = *opts;
+	/* A version-1 struct ends before catalog_url (calloc left it NULL). */
+	if (opts->version >= 2)
+		run->opts = *opts;
+	else
+		memcpy(&run->opts, opts, offsetof(cachet_run_options, catalog_url));
 	run->wake[0] = run->wake[1] = -1;
 	run->status = CACHET_RUN_CREATED;
 	atomic_init(&run->cancelled, false);
@@ -277,7 +285,9 @@ int cachet_run_new(cachet_run **out, cachet_workflow *wf, const cachet_literal_m
 		goto fail;
 	if ((rc = cachet_home_resolve(&run->home, opts->home)) < 0)
 		goto fail;
-	if ((rc = open_backends(run)) < 0)
+	rc = open_backends(run);
+	run->opts.catalog_url = NULL; /* not kept: the caller's string */
+	if (rc < 0)
 		goto fail;
 	if ((rc = cachet_store_new_prefix(&prefix, run->store)) < 0)
 		goto fail;
