@@ -79,8 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc < 0) {
 		fuzz_check_refusal(rc, "opening the catalog");
 		FUZZ_CHECK(cat == NULL, "a refused catalog left a handle");
-		/* not a catalog, damaged, or newer: left byte for byte as it was
-		 * (a migration that fails may have switched it to WAL first) */
+		/* not a catalog, damaged, or newer: left byte for byte as it was */
 		if (rc == CACHET_EINVALID || rc == CACHET_ECORRUPT || rc == CACHET_EUNSUPPORTED)
 			FUZZ_CHECK(fuzz_file_holds(path, data, size),
 				   "a catalog refused as %s was changed", cachet_error_code_name(rc));

@@ -1148,9 +1148,10 @@ static int setup(sqlite_backend *sb)
 					       "catalog '%s' has schema version %lld and cannot be "
 					       "written to migrate it to %d",
 					       sb->path, (long long)ver, CACHET__CATALOG_SCHEMA);
-	rc = set_wal(sb);
-	if (rc == 0)
-		rc = begin(sb);
+	/* The switch to WAL waits until the schema is current (tune, below):
+	 * made first, it would rewrite the header of a file whose migration
+	 * then fails, and a refused catalog must be left as it was. */
+	rc = begin(sb);
 	if (rc < 0)
 		return rc;
 	/* Another process may have created or migrated it meanwhile. */
@@ -1176,7 +1177,7 @@ tune:;
 	if (rc == 0)
 		rc = run(sb, st, "open");
 	if (rc == 0 && !sb->ro)
-		rc = set_wal(sb); /* a no-op unless someone switched it off */
+		rc = set_wal(sb); /* on a new or migrated file, or one switched back */
 	if (rc == 0)
 		rc = stmt(sb, &st, SQL_SYNCHRONOUS);
 	if (rc == 0)
