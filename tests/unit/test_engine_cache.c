@@ -116,6 +116,50 @@ static void catalog_by_url(void **state)
 	cachet_workflow_free(wf);
 }
 
+/* The home's config names the catalog when the options do not; the
+ * option wins; an unsafe config stops the run, unless the run is lent
+ * everything and has nothing to choose. */
+static void catalog_by_config(void **state)
+{
+	engine_fx *f = *state;
+	cachet_workflow *wf = one_cached(5);
+	cachet_run_options o = engine_opts(f);
+	cachet_run *run = NULL;
+	char config[PATH_MAX + 32], text[PATH_MAX + 64], path[PATH_MAX + 32], url[PATH_MAX + 32];
+	struct stat st;
+
+	snprintf(config, sizeof config, "%s/config", f->home);
+	snprintf(text, sizeof text, "# test\ncatalog = sqlite://%s/from-config.db\n", f->home);
+	write_text(config, text);
+	assert_int_equal(chmod(config, 0600), 0);
+	o.catalog = NULL;
+	assert_int_equal(run_wf(&run, wf, NULL, &o), 0);
+	assert_int_equal(node_of(run, "x")->cache_status, CACHET_CACHE_POPULATED);
+	cachet_run_free(run);
+	snprintf(path, sizeof path, "%s/from-config.db", f->home);
+	assert_int_equal(stat(path, &st), 0);
+	snprintf(path, sizeof path, "%s/catalog.db", f->home);
+	assert_int_equal(stat(path, &st), -1); /* not the home's */
+
+	snprintf(url, sizeof url, "sqlite://%s/option.db", f->home);
+	o.catalog_url = url;
+	assert_int_equal(run_wf(&run, wf, NULL, &o), 0);
+	assert_int_equal(node_of(run, "x")->cache_status, CACHET_CACHE_POPULATED);
+	cachet_run_free(run);
+	snprintf(path, sizeof path, "%s/option.db", f->home);
+	assert_int_equal(stat(path, &st), 0);
+
+	o.catalog_url = NULL;
+	assert_int_equal(chmod(config, 0622), 0);
+	assert_int_equal(cachet_run_new(&run, wf, NULL, &o), CACHET_EUNSAFE);
+	assert_null(run);
+	o.catalog = f->cat; /* lent the store and the catalog: nothing to read */
+	assert_int_equal(run_wf(&run, wf, NULL, &o), 0);
+	assert_int_equal(node_of(run, "x")->cache_status, CACHET_CACHE_POPULATED);
+	cachet_run_free(run);
+	cachet_workflow_free(wf);
+}
+
 static void key_matches_flyte_key(void **state)
 {
 	/* the node's key is cachet_cache_key_compute over its inputs */
@@ -704,6 +748,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(overwrite_and_no_cache),
 		T(catalog_by_url),
+		T(catalog_by_config),
 		T(key_matches_flyte_key),
 		T(serializable_twins_compute_once),
 		T(hash_method_none_keys_by_uri),

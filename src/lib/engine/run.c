@@ -180,11 +180,15 @@ static int open_store_and_catalog(cachet_run *run, const cachet_home_config *con
  * else the home's config, else the home's own. */
 static int open_backends(cachet_run *run)
 {
-	cachet_home_config config;
+	cachet_home_config config = {NULL, NULL};
+	bool lent = run->opts.store &&
+		    (run->opts.catalog || run->opts.catalog_url || run->opts.no_cache);
 	int rc;
 
-	if ((rc = cachet_home_ensure(run->home)) < 0 ||
-	    (rc = cachet_home_config_read(&config, run->home)) < 0)
+	if ((rc = cachet_home_ensure(run->home)) < 0)
+		return rc;
+	/* The config is read only when it could choose something. */
+	if (!lent && (rc = cachet_home_config_read(&config, run->home)) < 0)
 		return rc;
 	rc = open_store_and_catalog(run, &config);
 	cachet_home_config_dispose(&config);
