@@ -538,9 +538,10 @@ typedef struct cachet_run_options {
 	/* The cachet home: runs go to <home>/runs/<id>/. NULL: resolved as
 	 * cachet_home_resolve(NULL) does. */
 	const char *home;
-	/* Not owned; each must outlive the run. NULL: the home's local
-	 * store, its SQLite catalog (opened with this store), its stat
-	 * cache. The catalog is only used under the run's own lock. */
+	/* Not owned; each must outlive the run. NULL: the store and catalog
+	 * the home's config names (cachet_home_config_read), else the home's
+	 * local store, its SQLite catalog (opened with this store); the
+	 * home's stat cache. The catalog is only used under the run's own lock. */
 	cachet_store *store;
 	cachet_catalog *catalog;
 	cachet_stat_cache *stat_cache;
@@ -561,7 +562,8 @@ typedef struct cachet_run_options {
 	/* Since version 2: when catalog is NULL, the catalog to open by URL
 	 * (as cachet_catalog_open_url: "sqlite:///path", a path,
 	 * "postgres://...", libpq's "key=value"), with the run's store; NULL:
-	 * the home's SQLite catalog. Read by cachet_run_new, not kept. */
+	 * the home's config's catalog (cachet_home_config_read), else the
+	 * home's SQLite catalog. Read by cachet_run_new, not kept. */
 	const char *catalog_url;
 } cachet_run_options;
 

@@ -31,6 +31,7 @@ extern "C" {
 #define CACHET_HOME_STAT_CACHE_FILE "state/stat-cache.db" /* the stat cache */
 #define CACHET_HOME_CATALOG_FILE "catalog.db" /* the embedded catalog */
 #define CACHET_HOME_RUNS_DIR "runs"          /* run records and logs: runs/<id>/ */
+#define CACHET_HOME_CONFIG_FILE "config"     /* the catalog and store to use */
 
 /*
  * Resolve the home directory into *out (a new absolute path without a
@@ -82,6 +83,43 @@ CACHET_EXTERN int cachet_home_catalog_path(char **out, const char *home);
 
 /* "<home>/runs": the directory of run records (new string). */
 CACHET_EXTERN int cachet_home_runs_dir(char **out, const char *home);
+
+/* "<home>/config": the home's config file (new string). */
+CACHET_EXTERN int cachet_home_config_path(char **out, const char *home);
+
+/*
+ * The home's config: which catalog and store the home uses when neither
+ * an option (--catalog, --store) nor the environment ($CACHET_CATALOG,
+ * $CACHET_STORE) chooses one. Each is a URL as cachet_catalog_open_url
+ * and cachet_store_open_url take, or NULL when the config does not set it.
+ */
+typedef struct cachet_home_config {
+	char *catalog;
+	char *store;
+} cachet_home_config;
+
+/*
+ * Read <home>/config into *out (free with cachet_home_config_dispose).
+ * No config (or no home yet) is no error: both fields NULL. The format is git's and
+ * ccache's, one setting a line:
+ *
+ *   # the team's catalog and the shared store
+ *   catalog = postgres://ci@db.example/cachet?sslmode=require
+ *   store = file:///nfs/cachet/store
+ *
+ * Blanks around key and value are ignored; lines starting with '#' or ';'
+ * are comments. The value is the rest of the line, as is (no quoting).
+ *
+ * CACHET_EUNSAFE when the home or the file is not the user's or group or
+ * others may write it (the rule of cachet_home_ensure; the message says
+ * how to fix it), or the file is a symbolic link. CACHET_EINVALID naming the file and the
+ * line for a line without '=', an unknown key, a key set twice or without
+ * a value; a value is never quoted, as it may hold a password.
+ */
+CACHET_EXTERN int cachet_home_config_read(cachet_home_config *out, const char *home);
+
+/* Free what the config holds (not cfg itself); NULL is fine. */
+CACHET_EXTERN void cachet_home_config_dispose(cachet_home_config *cfg);
 
 #ifdef __cplusplus
 }

@@ -111,6 +111,11 @@ CACHET_EXTERN int cachet_store_new(cachet_store **out, cachet_store_backend *bac
  * directories when missing, then a file backend at <home>/store. */
 CACHET_EXTERN int cachet_store_open_home(cachet_store **out, const char *home);
 
+/* The store at url: "file:///path" or an absolute path (a directory on a
+ * shared file system is a store many machines share). CACHET_EUNSUPPORTED
+ * for another scheme, CACHET_EINVALID for a relative path. */
+CACHET_EXTERN int cachet_store_open_url(cachet_store **out, const char *url);
+
 /* The root URI, without a trailing '/'. Owned by the store. */
 CACHET_EXTERN const char *cachet_store_root(const cachet_store *store);
 

@@ -40,11 +40,13 @@ int cmd_catalog(int argc, char **argv);
  * a "--"), for every command. Prints the error and returns CLI_FAIL when
  * one has no URL. */
 int cli_take_backend_options(int *argc, char **argv);
-/* The catalog URL: --catalog, else $CACHET_CATALOG; NULL: the home's
- * SQLite catalog. */
-const char *cli_catalog_url(void);
-/* The store URL: --store, else $CACHET_STORE; NULL: the home's store/. */
-const char *cli_store_url(void);
+/* Into *url, the catalog URL: --catalog, else $CACHET_CATALOG, else the
+ * config of home (a resolved home); NULL: the home's SQLite catalog.
+ * Prints the error and returns CLI_FAIL when the config cannot be read. */
+int cli_catalog_url(const char **url, const char *home);
+/* The store URL the same way: --store, else $CACHET_STORE, else the
+ * config; NULL: the home's store/. */
+int cli_store_url(const char **url, const char *home);
 /* Open that store: file:///path or an absolute path, else the home's
  * (home: a resolved home). Prints the error and returns CLI_FAIL. */
 int cli_store_open(cachet_store **out, const char *home);

@@ -1,7 +1,7 @@
 /*
  * cachet cache: the catalog of cached task outputs. Dispatches to one
- * subcommand; opens the catalog (--catalog, $CACHET_CATALOG, else the
- * home's) for them.
+ * subcommand; opens the catalog (--catalog, $CACHET_CATALOG, the home's
+ * config, else the home's catalog.db) for them.
  */
 #include "cmd_cache.h"
 #include "dispatch.h"
@@ -65,6 +65,7 @@ int cache_open(struct cache_ctx *ctx, const char *home, enum cache_access access
 {
 	cachet_catalog_options opts = CACHET_CATALOG_OPTIONS_INIT;
 	char *path = NULL;
+	const char *url;
 	struct stat st;
 	int rc = CLI_FAIL;
 
@@ -74,7 +75,9 @@ int cache_open(struct cache_ctx *ctx, const char *home, enum cache_access access
 		cli_lib_error(NULL);
 		goto done;
 	}
-	if (cli_catalog_url() == NULL && access != CACHE_WRITE && stat(path, &st) < 0 &&
+	if (cli_catalog_url(&url, ctx->home) != CLI_OK)
+		goto done;
+	if (url == NULL && access != CACHE_WRITE && stat(path, &st) < 0 &&
 	    errno == ENOENT) {
 		/* Nothing was ever cached here: answer as an empty catalog
 		 * rather than create a home for a question. */

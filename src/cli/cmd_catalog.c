@@ -19,8 +19,8 @@ static const char usage[] =
 	"            changes nothing\n"
 	"\n"
 	"URL: sqlite:///path/catalog.db, a path, postgres://user@host:port/db?...,\n"
-	"or a libpq key=value string (default: --catalog, $CACHET_CATALOG, else\n"
-	"the home's catalog.db). A password is never printed.\n"
+	"or a libpq key=value string (default: --catalog, $CACHET_CATALOG, the\n"
+	"home's config, else the home's catalog.db). A password is never printed.\n"
 	"  --home DIR   the cachet home (default: $CACHET_HOME, else\n"
 	"               ${XDG_CACHE_HOME:-~/.cache}/cachet)\n";
 
@@ -58,14 +58,19 @@ int cmd_catalog(int argc, char **argv)
 	bool check = strcmp(action, "check") == 0;
 	if (!check && strcmp(action, "init") != 0 && strcmp(action, "migrate") != 0)
 		return cli_error("catalog: '%s' is not a subcommand (init, migrate, check)", action);
-	const char *url = optind + 1 < argc ? argv[optind + 1] : cli_catalog_url();
+	const char *url = optind + 1 < argc ? argv[optind + 1] : NULL;
 
 	char *home = NULL, *path = NULL, *shown = NULL;
 	cachet_catalog *cat = NULL;
 	cachet_catalog_options opts = CACHET_CATALOG_OPTIONS_INIT;
 	int rc = CLI_FAIL;
-	if (url == NULL && (cachet_home_resolve(&home, home_arg) < 0 ||
-			    cachet_home_catalog_path(&path, home) < 0)) {
+	if (url == NULL && cachet_home_resolve(&home, home_arg) < 0) {
+		cli_lib_error(NULL);
+		goto done;
+	}
+	if (url == NULL && cli_catalog_url(&url, home) != CLI_OK)
+		goto done;
+	if (url == NULL && cachet_home_catalog_path(&path, home) < 0) {
 		cli_lib_error(NULL);
 		goto done;
 	}

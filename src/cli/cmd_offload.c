@@ -111,11 +111,12 @@ int cmd_offload(int argc, char **argv)
 
 	if (rc != CLI_OK)
 		return rc < 0 ? CLI_OK : rc;
-	if (cachet_home_resolve(&home, args.common.home) < 0 ||
-	    cachet_store_open_home(&store, home) < 0) {
+	if (cachet_home_resolve(&home, args.common.home) < 0) {
 		rc = cli_lib_error(NULL);
 		goto done;
 	}
+	if ((rc = cli_store_open(&store, home)) != CLI_OK)
+		goto done;
 	sc = hash_common_apply(&opts, &args.common, home, "offloading");
 	opts.progress_payload = bar = cli_progress_new(args.path);
 	int orc = cachet_offload_path(&lit, store, args.prefix, args.path, args.kind, args.format,

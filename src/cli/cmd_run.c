@@ -210,12 +210,16 @@ int cmd_run(int argc, char **argv)
 	opts.no_cache = a.no_cache;
 	/* A catalog or a store by URL is opened here and lent to the run;
 	 * without one the run opens the home's. */
-	if (cli_catalog_url() || cli_store_url()) {
+	const char *catalog_url, *store_url;
+	if ((rc = cli_catalog_url(&catalog_url, home)) != CLI_OK ||
+	    (rc = cli_store_url(&store_url, home)) != CLI_OK)
+		goto done;
+	if (catalog_url || store_url) {
 		if ((rc = cli_store_open(&store, home)) != CLI_OK)
 			goto done;
 		opts.store = store;
 	}
-	if (cli_catalog_url() && !a.no_cache) {
+	if (catalog_url && !a.no_cache) {
 		cachet_catalog_options co = CACHET_CATALOG_OPTIONS_INIT;
 		co.store = store;
 		if ((rc = cli_catalog_open(&cat, home, &co)) != CLI_OK)

@@ -165,10 +165,12 @@ int cmd_store(int argc, char **argv)
 	if (argc - optind > max_args)
 		return cli_usage_error(usage, "store %s: unexpected argument '%s'", args.sub,
 				       argv[optind + max_args]);
-	if (cachet_home_resolve(&home, args.home) < 0 || cachet_store_open_home(&store, home) < 0) {
+	if (cachet_home_resolve(&home, args.home) < 0) {
 		rc = cli_lib_error(NULL);
 		goto done;
 	}
+	if ((rc = cli_store_open(&store, home)) != CLI_OK)
+		goto done;
 	if (is_ls) {
 		rc = do_ls(store, optind < argc ? argv[optind] : NULL);
 	} else {

@@ -34,9 +34,10 @@ static int check_max_input(void)
 
 static const struct cli_command_table table = {
 	.header = "usage: cachet <command> [options]\n\ncommands:\n",
-	.footer = "\nThe cache and run commands take --catalog URL (default: $CACHET_CATALOG,\n"
-		  "else the home's catalog.db) and --store URL (default: $CACHET_STORE,\n"
-		  "else the home's store/).\n"
+	.footer = "\nThe commands that use a catalog or a store take --catalog URL (default:\n"
+		  "$CACHET_CATALOG, else 'catalog = URL' in the home's config, else the\n"
+		  "home's catalog.db) and --store URL (default: $CACHET_STORE, else\n"
+		  "'store = URL' in the config, else the home's store/).\n"
 		  "Run 'cachet <command> --help' for a command's options.\n",
 	.name_width = 10,
 	.commands = commands,

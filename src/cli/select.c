@@ -1,11 +1,13 @@
 /*
  * Which catalog and store a command uses: `--catalog URL` (any command,
  * before or after its name), else $CACHET_CATALOG, else the home's
- * SQLite file; `--store URL`, else $CACHET_STORE, else the home's store/.
+ * config, else the home's SQLite file; `--store URL`, else $CACHET_STORE,
+ * else the home's config, else the home's store/.
  * The options are taken out of argv before the command parses its own.
  */
 #include "cli.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,50 +56,57 @@ int cli_take_backend_options(int *argc, char **argv)
 	return CLI_OK;
 }
 
-static const char *option_or_env(const char *option, const char *env_name)
+/* The home's config, read once: a command uses one home. */
+static cachet_home_config config;
+static bool config_read;
+
+/* option, else $env_name, else the config's (*from_config) for home. */
+static int choose(const char **url, const char *option, const char *env_name, const char *home,
+		  char *const *from_config)
 {
-	if (option)
-		return option;
 	const char *env = getenv(env_name);
-	return env && *env ? env : NULL;
+	*url = option ? option : env && *env ? env : NULL;
+	if (*url != NULL)
+		return CLI_OK;
+	if (!config_read) {
+		if (cachet_home_config_read(&config, home) < 0)
+			return cli_lib_error(NULL); /* its messages quote no value */
+		config_read = true;
+	}
+	*url = *from_config;
+	return CLI_OK;
 }
 
-const char *cli_catalog_url(void)
+int cli_catalog_url(const char **url, const char *home)
 {
-	return option_or_env(catalog_option, "CACHET_CATALOG");
+	return choose(url, catalog_option, "CACHET_CATALOG", home, &config.catalog);
 }
 
-const char *cli_store_url(void)
+int cli_store_url(const char **url, const char *home)
 {
-	return option_or_env(store_option, "CACHET_STORE");
+	return choose(url, store_option, "CACHET_STORE", home, &config.store);
 }
 
 int cli_store_open(cachet_store **out, const char *home)
 {
-	const char *url = cli_store_url();
-	cachet_store_backend *b;
+	const char *url;
 
 	*out = NULL;
-	if (url == NULL)
-		return cachet_store_open_home(out, home) < 0 ? cli_lib_error(NULL) : CLI_OK;
-	/* file:///path or a path; other schemes come with their backends */
-	const char *dir = strncmp(url, "file://", 7) == 0 ? url + 7 : url;
-	if (strstr(url, "://") && dir == url)
-		return cli_error("store URL '%s': only file:// stores are supported", url);
-	if (*dir != '/')
-		return cli_error("store URL '%s': not an absolute path", url);
-	if (cachet_store_backend_file_new(&b, dir) < 0 || cachet_store_new(out, b) < 0)
-		return cli_lib_error(NULL);
-	return CLI_OK;
+	if (cli_store_url(&url, home) != CLI_OK)
+		return CLI_FAIL;
+	int opened = url ? cachet_store_open_url(out, url) : cachet_store_open_home(out, home);
+	return opened < 0 ? cli_lib_error(NULL) : CLI_OK;
 }
 
 int cli_catalog_open(cachet_catalog **out, const char *home, const cachet_catalog_options *opts)
 {
-	const char *url = cli_catalog_url();
+	const char *url;
 	char *path = NULL;
 	int rc = CLI_OK;
 
 	*out = NULL;
+	if (cli_catalog_url(&url, home) != CLI_OK)
+		return CLI_FAIL;
 	if (url == NULL && cachet_home_catalog_path(&path, home) < 0)
 		return cli_lib_error(NULL);
 	int opened = url ? cachet_catalog_open_url(out, url, opts)

@@ -1,6 +1,7 @@
 # The PostgreSQL catalog from the CLI, on a server of the test's own
 # (tests/lib/pg-server.sh): catalog init/check and the password never
-# shown, two homes ("machines") sharing one catalog and one store, 16
+# shown, two homes ("machines") sharing one catalog and one store, a
+# third that names them in its home's config, 16
 # processes from two homes asking for one key (exactly one computes), a
 # newer schema refused, and the faults: the server down, a restart in the
 # middle of a run, a statement timeout.
@@ -77,6 +78,24 @@ case "$(jqr "$foo | .cacheMessage")" in
 esac
 run run local.yaml -i a=4 --home "$PWD/m1" --catalog "$PG_URL" --json
 expect_eq "$(jqr "$foo | .cacheStatus")" CACHE_HIT "machine 1's entry was kept"
+
+# ---- a third machine set up once in its home's config ----
+mkdir -m 700 m3
+printf 'catalog = %s\nstore = file://%s/shared-store\n' "$secret_url" "$PWD" >m3/config
+chmod 600 m3/config
+run run "$seed" -i a=3 --home "$PWD/m3" --json
+expect_status 0 "machine 3 runs under its config"
+expect_eq "$(jqr "$bar")" CACHE_HIT "machine 3 hits through the config's catalog and store"
+[ ! -e m3/catalog.db ] || fail "machine 3 made a SQLite catalog of its own"
+passed=$((passed + 1))
+run catalog --home "$PWD/m3" check
+expect_status 0 "catalog check of the config's catalog"
+expect_out "catalog '$shown_url' (postgresql): schema current, tables readable" \
+	"the config's catalog, its password hidden"
+run cache ls --home "$PWD/m3" --json
+expect_eq "$(jqr '.entries | length')" 3 "cache ls reads the config's catalog (bar for a=3 and a=4, foo)"
+grep -r hunter2 m3/runs >/dev/null && fail "the config's password in a run record"
+passed=$((passed + 1))
 
 # ---- one key, 16 processes from two homes: exactly one computes ----
 cat >slow.yaml <<YAML

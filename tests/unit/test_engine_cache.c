@@ -75,6 +75,24 @@ static void overwrite_and_no_cache(void **state)
 	cachet_workflow_free(wf);
 }
 
+/* Run wf with o and expect node x's cache status. */
+static void expect_x(cachet_workflow *wf, const cachet_run_options *o, cachet_cache_status want)
+{
+	cachet_run *run = NULL;
+	assert_int_equal(run_wf(&run, wf, NULL, o), 0);
+	assert_int_equal(node_of(run, "x")->cache_status, want);
+	cachet_run_free(run);
+}
+
+/* Whether the fixture's home holds name. */
+static bool in_home(engine_fx *f, const char *name)
+{
+	char path[PATH_MAX + 32];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/%s", f->home, name);
+	return stat(path, &st) == 0;
+}
+
 /* catalog_url: the run opens that catalog, not the home's; a bad one
  * stops the run before it starts, and a version-1 struct still runs. */
 static void catalog_by_url(void **state)
@@ -83,22 +101,15 @@ static void catalog_by_url(void **state)
 	cachet_workflow *wf = one_cached(5);
 	cachet_run_options o = engine_opts(f);
 	cachet_run *run = NULL;
-	char url[PATH_MAX + 32], path[PATH_MAX + 32];
-	struct stat st;
+	char url[PATH_MAX + 32];
 
 	o.catalog = NULL;
 	snprintf(url, sizeof url, "sqlite://%s/elsewhere.db", f->home);
 	o.catalog_url = url;
-	assert_int_equal(run_wf(&run, wf, NULL, &o), 0);
-	assert_int_equal(node_of(run, "x")->cache_status, CACHET_CACHE_POPULATED);
-	cachet_run_free(run);
-	assert_int_equal(run_wf(&run, wf, NULL, &o), 0);
-	assert_int_equal(node_of(run, "x")->cache_status, CACHET_CACHE_HIT);
-	cachet_run_free(run);
-	snprintf(path, sizeof path, "%s/elsewhere.db", f->home);
-	assert_int_equal(stat(path, &st), 0);
-	snprintf(path, sizeof path, "%s/catalog.db", f->home);
-	assert_int_equal(stat(path, &st), -1); /* not the home's */
+	expect_x(wf, &o, CACHET_CACHE_POPULATED);
+	expect_x(wf, &o, CACHET_CACHE_HIT);
+	assert_true(in_home(f, "elsewhere.db"));
+	assert_false(in_home(f, "catalog.db")); /* not the home's */
 
 	o.catalog_url = "s3://bucket/catalog";
 	assert_cachet_error(cachet_run_new(&run, wf, NULL, &o), CACHET_EINVALID,
@@ -109,10 +120,42 @@ static void catalog_by_url(void **state)
 	/* a version-1 caller's struct ends before catalog_url: the home's */
 	o.catalog_url = (const char *)1; /* would crash if it were read */
 	o.version = 1;
-	assert_int_equal(run_wf(&run, wf, NULL, &o), 0);
-	assert_int_equal(node_of(run, "x")->cache_status, CACHET_CACHE_POPULATED);
-	cachet_run_free(run);
-	assert_int_equal(stat(path, &st), 0);
+	expect_x(wf, &o, CACHET_CACHE_POPULATED);
+	assert_true(in_home(f, "catalog.db"));
+	cachet_workflow_free(wf);
+}
+
+/* The home's config names the catalog when the options do not; the
+ * option wins; an unsafe config stops the run, unless the run is lent
+ * everything and has nothing to choose. */
+static void catalog_by_config(void **state)
+{
+	engine_fx *f = *state;
+	cachet_workflow *wf = one_cached(5);
+	cachet_run_options o = engine_opts(f);
+	cachet_run *run = NULL;
+	char config[PATH_MAX + 32], text[PATH_MAX + 64], url[PATH_MAX + 32];
+
+	snprintf(config, sizeof config, "%s/config", f->home);
+	snprintf(text, sizeof text, "# test\ncatalog = sqlite://%s/from-config.db\n", f->home);
+	write_text(config, text);
+	assert_int_equal(chmod(config, 0600), 0);
+	o.catalog = NULL;
+	expect_x(wf, &o, CACHET_CACHE_POPULATED);
+	assert_true(in_home(f, "from-config.db"));
+	assert_false(in_home(f, "catalog.db")); /* not the home's */
+
+	snprintf(url, sizeof url, "sqlite://%s/option.db", f->home);
+	o.catalog_url = url;
+	expect_x(wf, &o, CACHET_CACHE_POPULATED);
+	assert_true(in_home(f, "option.db"));
+
+	o.catalog_url = NULL;
+	assert_int_equal(chmod(config, 0622), 0);
+	assert_int_equal(cachet_run_new(&run, wf, NULL, &o), CACHET_EUNSAFE);
+	assert_null(run);
+	o.catalog = f->cat; /* lent the store and the catalog: nothing to read */
+	expect_x(wf, &o, CACHET_CACHE_POPULATED);
 	cachet_workflow_free(wf);
 }
 
@@ -704,6 +747,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(overwrite_and_no_cache),
 		T(catalog_by_url),
+		T(catalog_by_config),
 		T(key_matches_flyte_key),
 		T(serializable_twins_compute_once),
 		T(hash_method_none_keys_by_uri),

@@ -1,6 +1,6 @@
 /*
  * The cachet home: which directory (--home, $CACHET_HOME, $XDG_CACHE_HOME,
- * $HOME, in that order), its layout, and creating it.
+ * $HOME, in that order), its layout, creating it, and reading its config.
  */
 #define _DEFAULT_SOURCE /* setenv, realpath */
 
@@ -110,6 +110,9 @@ static void layout(void **state)
 	assert_int_equal(cachet_home_runs_dir(&p, "/h"), 0);
 	assert_string_equal(p, "/h/runs");
 	cachet_free(p);
+	assert_int_equal(cachet_home_config_path(&p, "/h"), 0);
+	assert_string_equal(p, "/h/config");
+	cachet_free(p);
 	assert_int_equal(cachet_home_store_dir(&p, "/"), 0);
 	assert_string_equal(p, "/store");
 	cachet_free(p);
@@ -162,6 +165,92 @@ static void ensure_reports_what_is_in_the_way(void **state)
 			    "no cachet home directory given");
 }
 
+static void write_config(const char *path, const char *text, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+static void config_read(void **state)
+{
+	(void)state;
+	cachet_home_config cfg;
+
+	/* no home, and a home without a config: nothing set */
+	assert_int_equal(cachet_home_config_read(&cfg, "cfg"), 0);
+	assert_null(cfg.catalog);
+	assert_null(cfg.store);
+	assert_int_equal(mkdir("cfg", 0700), 0);
+	assert_int_equal(cachet_home_config_read(&cfg, "cfg"), 0);
+	assert_null(cfg.catalog);
+
+	/* comments, blank lines, blanks around key and value, CRLF, no
+	 * final newline; '=' inside the value is the value's */
+	write_config("cfg/config",
+		     "# a comment\n\n; another\r\n  catalog\t=  host=db port=5433 \r\n"
+		     "store=file:///nfs/store",
+		     0600);
+	assert_int_equal(cachet_home_config_read(&cfg, "cfg"), 0);
+	assert_string_equal(cfg.catalog, "host=db port=5433");
+	assert_string_equal(cfg.store, "file:///nfs/store");
+	cachet_home_config_dispose(&cfg);
+	assert_null(cfg.catalog);
+	cachet_home_config_dispose(NULL);
+
+	/* errors name the file and the line, never the value */
+	write_config("cfg/config", "store = /s\ncatalg = postgres://u:secret@h/db\n", 0600);
+	assert_cachet_error(cachet_home_config_read(&cfg, "cfg"), CACHET_EINVALID,
+			    "config 'cfg/config' line 2: unknown key 'catalg' (catalog, store)");
+	assert_null(cfg.store);
+	write_config("cfg/config", "postgres://u:secret@h/db\n", 0600);
+	assert_cachet_error(cachet_home_config_read(&cfg, "cfg"), CACHET_EINVALID,
+			    "config 'cfg/config' line 1: expected 'key = value'");
+	write_config("cfg/config", "catalog = a\ncatalog = b\n", 0600);
+	assert_cachet_error(cachet_home_config_read(&cfg, "cfg"), CACHET_EINVALID,
+			    "config 'cfg/config' line 2: 'catalog' set twice");
+	write_config("cfg/config", "\n\nstore =  \n", 0600);
+	assert_cachet_error(cachet_home_config_read(&cfg, "cfg"), CACHET_EINVALID,
+			    "config 'cfg/config' line 3: 'store' has no value");
+
+	/* trusted as the home is */
+	write_config("cfg/config", "store = /s\n", 0620);
+	assert_cachet_error(cachet_home_config_read(&cfg, "cfg"), CACHET_EUNSAFE,
+			    "cannot use config 'cfg/config': it is writable by its group "
+			    "(mode 0620); fix it with: chmod 600 'cfg/config'");
+	assert_int_equal(chmod("cfg/config", 0600), 0);
+	assert_int_equal(chmod("cfg", 0707), 0);
+	assert_cachet_error(cachet_home_config_read(&cfg, "cfg"), CACHET_EUNSAFE,
+			    "cannot use cachet home 'cfg': it is writable by others "
+			    "(mode 0707); fix it with: chmod 700 'cfg'");
+	assert_int_equal(chmod("cfg", 0700), 0);
+}
+
+static void config_out_of_memory(void **state)
+{
+	(void)state;
+	cachet_home_config cfg;
+	assert_int_equal(mkdir("cfg-oom", 0700), 0);
+	write_config("cfg-oom/config", "catalog = sqlite:///c.db\nstore = /s\n", 0600);
+	for (long n = 0;; n++) {
+		cachet__alloc_fail_after(n);
+		int rc = cachet_home_config_read(&cfg, "cfg-oom");
+		bool failed = cachet__alloc_failed();
+		cachet__alloc_fail_reset();
+		if (!failed) {
+			assert_int_equal(rc, 0);
+			assert_string_equal(cfg.catalog, "sqlite:///c.db");
+			cachet_home_config_dispose(&cfg);
+			break;
+		}
+		assert_int_equal(rc, CACHET_ENOMEM);
+		assert_null(cfg.catalog);
+		assert_null(cfg.store);
+	}
+}
+
 static void out_of_memory(void **state)
 {
 	(void)state;
@@ -198,6 +287,8 @@ int main(void)
 		cmocka_unit_test_setup(ensure_creates_private_dirs, clear_env),
 		cmocka_unit_test_setup(ensure_reports_what_is_in_the_way, clear_env),
 		cmocka_unit_test_setup(out_of_memory, clear_env),
+		cmocka_unit_test_setup(config_read, clear_env),
+		cmocka_unit_test_setup(config_out_of_memory, clear_env),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -133,17 +133,16 @@ done:
 	return rc;
 }
 
-static int open_backends(cachet_run *run)
+static int open_store_and_catalog(cachet_run *run, const cachet_home_config *config)
 {
 	char *path = NULL;
 	int rc;
 
-	if ((rc = cachet_home_ensure(run->home)) < 0)
-		return rc;
 	if (run->opts.store) {
 		run->store = run->opts.store;
 	} else {
-		if ((rc = cachet_store_open_home(&run->store, run->home)) < 0)
+		if ((rc = config->store ? cachet_store_open_url(&run->store, config->store)
+					: cachet_store_open_home(&run->store, run->home)) < 0)
 			return rc;
 		run->own_store = true;
 	}
@@ -163,19 +162,37 @@ static int open_backends(cachet_run *run)
 		run->catalog = run->opts.catalog;
 	} else if (!run->opts.no_cache) {
 		cachet_catalog_options co = CACHET_CATALOG_OPTIONS_INIT;
+		const char *url = run->opts.catalog_url ? run->opts.catalog_url : config->catalog;
 		co.store = run->store;
-		if (run->opts.catalog_url == NULL &&
-		    (rc = cachet_home_catalog_path(&path, run->home)) < 0)
+		if (url == NULL && (rc = cachet_home_catalog_path(&path, run->home)) < 0)
 			return rc;
-		rc = run->opts.catalog_url
-			     ? cachet_catalog_open_url(&run->catalog, run->opts.catalog_url, &co)
-			     : cachet_catalog_open_sqlite(&run->catalog, path, &co);
+		rc = url ? cachet_catalog_open_url(&run->catalog, url, &co)
+			 : cachet_catalog_open_sqlite(&run->catalog, path, &co);
 		cachet__free(path);
 		if (rc < 0)
 			return rc;
 		run->own_catalog = true;
 	}
 	return 0;
+}
+
+/* The store and catalog the run was not lent: the catalog_url option,
+ * else the home's config, else the home's own. */
+static int open_backends(cachet_run *run)
+{
+	cachet_home_config config = {NULL, NULL};
+	bool lent = run->opts.store &&
+		    (run->opts.catalog || run->opts.catalog_url || run->opts.no_cache);
+	int rc;
+
+	if ((rc = cachet_home_ensure(run->home)) < 0)
+		return rc;
+	/* The config is read only when it could choose something. */
+	if (!lent && (rc = cachet_home_config_read(&config, run->home)) < 0)
+		return rc;
+	rc = open_store_and_catalog(run, &config);
+	cachet_home_config_dispose(&config);
+	return rc;
 }
 
 /* The graph: each node's upstream nodes (unique) and downstream nodes. */

@@ -185,6 +185,11 @@ int cachet_home_catalog_path(char **out, const char *home)
 	return home_path(out, home, CACHET_HOME_CATALOG_FILE);
 }
 
+int cachet_home_config_path(char **out, const char *home)
+{
+	return home_path(out, home, CACHET_HOME_CONFIG_FILE);
+}
+
 int cachet_home_runs_dir(char **out, const char *home)
 {
 	return home_path(out, home, CACHET_HOME_RUNS_DIR);

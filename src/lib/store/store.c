@@ -68,6 +68,24 @@ done:
 	return rc;
 }
 
+int cachet_store_open_url(cachet_store **out, const char *url)
+{
+	cachet_store_backend *b = NULL;
+	int rc;
+
+	*out = NULL;
+	/* file:///path or a path; other schemes come with their backends */
+	const char *dir = strncmp(url, "file://", 7) == 0 ? url + 7 : url;
+	if (strstr(url, "://") && dir == url)
+		return cachet__error(CACHET_EUNSUPPORTED,
+				     "store URL '%s': only file:// stores are supported", url);
+	if (*dir != '/')
+		return cachet__error(CACHET_EINVALID, "store URL '%s': not an absolute path", url);
+	if ((rc = cachet_store_backend_file_new(&b, dir)) < 0)
+		return rc;
+	return cachet_store_new(out, b);
+}
+
 const char *cachet_store_root(const cachet_store *store)
 {
 	return store->backend->root;
