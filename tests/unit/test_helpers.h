@@ -46,6 +46,34 @@ static inline const char *cachet_test_path(char *out, size_t size, const char *r
 	return out;
 }
 
+/* The whole of the file at <source root>/<rel>, with a NUL after its
+ * bytes (not counted in *len); fails the test if it cannot be read. Free
+ * it with free(). */
+static inline char *cachet_test_read(const char *rel, size_t *len)
+{
+	char path[4096];
+	cachet_test_path(path, sizeof path, rel);
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		fail_msg("cannot open '%s'", path);
+	size_t cap = 4096, n = 0, got;
+	char *data = malloc(cap);
+	assert_non_null(data);
+	while ((got = fread(data + n, 1, cap - n - 1, f)) > 0) {
+		n += got;
+		if (n + 1 == cap) {
+			cap *= 2;
+			data = realloc(data, cap);
+			assert_non_null(data);
+		}
+	}
+	assert_int_equal(ferror(f), 0);
+	fclose(f);
+	data[n] = '\0';
+	*len = n;
+	return data;
+}
+
 /* Assert that a call failed with `code` and the thread's message is `msg`
  * (msg NULL: any message). */
 #define assert_cachet_error(rc, expect_code, expect_msg)                            \

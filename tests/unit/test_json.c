@@ -24,28 +24,9 @@
  * one; the encoder's output does not). */
 static char *read_fixture(const char *rel, size_t *len)
 {
-	char path[4096];
-	cachet_test_path(path, sizeof(path), rel);
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open %s", path);
-	size_t cap = 1 << 16, n = 0;
-	char *data = malloc(cap);
-	assert_non_null(data);
-	size_t got;
-	while ((got = fread(data + n, 1, cap - n - 1, f)) > 0) {
-		n += got;
-		if (n + 1 == cap) {
-			cap *= 2;
-			data = realloc(data, cap);
-			assert_non_null(data);
-		}
-	}
-	fclose(f);
-	if (n > 0 && data[n - 1] == '\n' && strstr(rel, ".json"))
-		n--;
-	data[n] = '\0';
-	*len = n;
+	char *data = cachet_test_read(rel, len);
+	if (*len > 0 && data[*len - 1] == '\n' && strstr(rel, ".json"))
+		data[--*len] = '\0';
 	return data;
 }
 

@@ -35,21 +35,13 @@ typedef struct text {
  * the text ones). */
 static text fixture(const char *name)
 {
-	char rel[256], path[4096];
+	char rel[256];
 	text t = {NULL, 0};
 
 	snprintf(rel, sizeof rel, "tests/fixtures/nul/%s", name);
-	cachet_test_path(path, sizeof path, rel);
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open %s", path);
-	t.data = malloc(1 << 16);
-	assert_non_null(t.data);
-	t.len = fread(t.data, 1, 1 << 16, f);
-	fclose(f);
+	t.data = cachet_test_read(rel, &t.len);
 	if (strstr(name, ".json") && t.len > 0 && t.data[t.len - 1] == '\n')
-		t.len--;
-	t.data[t.len] = '\0';
+		t.data[--t.len] = '\0';
 	return t;
 }
 

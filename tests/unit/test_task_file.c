@@ -22,23 +22,12 @@ typedef struct bytes {
 
 static bytes read_task_fixture(const char *name)
 {
-	char rel[256], path[1024];
+	char rel[256];
 	bytes b = {NULL, 0};
 
 	snprintf(rel, sizeof rel, "tests/fixtures/task/%s", name);
-	cachet_test_path(path, sizeof path, rel);
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open '%s'", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	long size = ftell(f);
-	assert_true(size > 0);
-	rewind(f);
-	b.data = malloc((size_t)size);
-	assert_non_null(b.data);
-	assert_int_equal(fread(b.data, 1, (size_t)size, f), (size_t)size);
-	b.len = (size_t)size;
-	fclose(f);
+	b.data = cachet_test_read(rel, &b.len);
+	assert_true(b.len > 0);
 	return b;
 }
 

@@ -74,25 +74,8 @@ static void assert_bytes(const void *got, size_t got_len, const void *want, size
 /* A file under the source root. */
 static bytes read_source_file(const char *rel)
 {
-	char path[1024];
-	cachet_test_path(path, sizeof(path), rel);
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open '%s'", path);
 	bytes b = {NULL, 0};
-	size_t cap = 0;
-	for (;;) {
-		if (b.len == cap) {
-			cap = cap ? 2 * cap : 4096;
-			b.data = realloc(b.data, cap);
-			assert_non_null(b.data);
-		}
-		size_t n = fread(b.data + b.len, 1, cap - b.len, f);
-		if (n == 0)
-			break;
-		b.len += n;
-	}
-	fclose(f);
+	b.data = (void *)cachet_test_read(rel, &b.len);
 	return b;
 }
 
